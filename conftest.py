@@ -1,0 +1,1 @@
+"""pytest configuration: the suite runs under pytest-odoo (see README)."""

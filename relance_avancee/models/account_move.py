@@ -1,0 +1,110 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    relance_level_id = fields.Many2one(
+        "relance.level", string="Dunning Level", copy=False, index=True, tracking=True
+    )
+    relance_last_date = fields.Date(string="Last Reminder", copy=False)
+    relance_next_date = fields.Date(string="Next Reminder", copy=False, index=True)
+    relance_history_ids = fields.Many2many(
+        "relance.history",
+        "relance_history_account_move_rel",
+        "move_id",
+        "history_id",
+        string="Dunning History",
+        copy=False,
+        readonly=True,
+    )
+    relance_excluded = fields.Boolean(string="Excluded From Dunning", copy=False, tracking=True)
+    relance_exclusion_reason = fields.Char(copy=False, tracking=True)
+    relance_suspended = fields.Boolean(
+        string="Dunning Suspended",
+        compute="_compute_relance_suspended",
+        store=True,
+        index=True,
+        help="Never reminded while suspended: excluded by hand, or in dispute.",
+    )
+    relance_amount_due = fields.Monetary(
+        string="Amount Still Due",
+        compute="_compute_relance_amount_due",
+        currency_field="currency_id",
+        help="Residual minus the payments registered but not yet booked.",
+    )
+    relance_days_overdue = fields.Integer(
+        string="Days Overdue", compute="_compute_relance_days_overdue"
+    )
+
+    @api.depends("relance_excluded")
+    def _compute_relance_suspended(self):
+        for move in self:
+            move.relance_suspended = move._relance_is_suspended()
+
+    def _relance_is_suspended(self):
+        """Extension point: the disputes addon adds open disputes."""
+        self.ensure_one()
+        return self.relance_excluded
+
+    @api.depends("amount_residual", "matched_payment_ids.state")
+    def _compute_relance_amount_due(self):
+        amounts = self._relance_amount_due_map()
+        for move in self:
+            move.relance_amount_due = amounts.get(move.id, 0.0)
+
+    @api.depends_context("relance_date")
+    def _compute_relance_days_overdue(self):
+        today = self.env.context.get("relance_date") or fields.Date.context_today(self)
+        for move in self:
+            due = move.invoice_date_due
+            move.relance_days_overdue = max((today - due).days, 0) if due else 0
+
+    def _relance_amount_due_map(self, in_company_currency=False):
+        """{move id: amount still due}, net of payments registered but not booked.
+
+        In Odoo 18 a payment on a journal without outstanding account stays
+        'in_process' without journal entry: the receivable stays open although the
+        customer paid. Such payments are spread over their invoices by due date.
+        """
+        residual_field = "amount_residual_signed" if in_company_currency else "amount_residual"
+        sign = {move.id: (-1 if move.move_type == "out_refund" else 1) for move in self}
+        amounts = {
+            move.id: move[residual_field] * (1 if in_company_currency else sign[move.id])
+            for move in self
+        }
+        payments = self.matched_payment_ids.filtered(
+            lambda p: p.state == "in_process" and not p.move_id
+        )
+        for payment in payments:
+            available = payment.amount
+            invoices = (payment.invoice_ids & self).filtered(
+                lambda m: m.move_type == "out_invoice"
+            ).sorted(lambda m: (m.invoice_date_due or m.date, m.id))
+            for invoice in invoices:
+                if available <= 0:
+                    break
+                paid = payment.currency_id._convert(
+                    available, invoice.currency_id, invoice.company_id, payment.date
+                )
+                covered = min(paid, invoice.amount_residual)
+                available -= invoice.currency_id._convert(
+                    covered, payment.currency_id, invoice.company_id, payment.date
+                )
+                if in_company_currency:
+                    covered = invoice.currency_id._convert(
+                        covered, invoice.company_currency_id, invoice.company_id, payment.date
+                    )
+                amounts[invoice.id] = max(amounts[invoice.id] - covered, 0.0)
+        return amounts
+
+    def _relance_check_customer_invoices(self):
+        not_invoices = self.filtered(lambda m: m.move_type != "out_invoice")
+        if not_invoices:
+            raise UserError(
+                _(
+                    "Only customer invoices can be reminded: %s is not one.",
+                    not_invoices[0].display_name,
+                )
+            )

@@ -1,0 +1,225 @@
+import random
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+CUSTOMERS = [
+    # (name, typology xml id, city, with email)
+    ("Mairie de Villeneuve", "relance_typology_public", "Villeneuve", True),
+    ("Centre Hospitalier du Val", "relance_typology_public", "Valence", True),
+    ("Conseil Départemental de l'Ain", "relance_typology_public", "Bourg-en-Bresse", True),
+    ("Lycée Jean Moulin", "relance_typology_public", "Lyon", False),
+    ("Communauté de Communes des Monts", "relance_typology_public", "Aurillac", True),
+    ("Groupe Batimax", "relance_typology_key_account", "Paris", True),
+    ("Distrilog France", "relance_typology_key_account", "Lille", True),
+    ("Hexa Industries", "relance_typology_key_account", "Grenoble", True),
+    ("Agrinova Coopérative", "relance_typology_key_account", "Rennes", True),
+    ("Transports Marceau", "relance_typology_key_account", "Nantes", True),
+    ("Métallerie Duroc", "relance_typology_risk", "Saint-Étienne", True),
+    ("Bistrot des Halles", "relance_typology_risk", "Toulouse", False),
+    ("Garage Lemoine", "relance_typology_risk", "Amiens", True),
+    ("Boutique Éphémère", "relance_typology_risk", "Marseille", True),
+    ("Événements & Co", "relance_typology_risk", "Nice", True),
+    ("Atelier Coutures", "relance_typology_risk", "Tours", False),
+    ("Imprimerie Rapide", "relance_typology_risk", "Dijon", True),
+    ("Boulangerie Martin", "relance_typology_small_sme", "Reims", True),
+    ("Fleurs de Saison", "relance_typology_small_sme", "Angers", True),
+    ("Cabinet Dentaire Roux", "relance_typology_small_sme", "Metz", True),
+    ("Pharmacie du Centre", "relance_typology_small_sme", "Caen", True),
+    ("Plomberie Girard", "relance_typology_small_sme", "Limoges", False),
+    ("Salon Élégance", "relance_typology_small_sme", "Brest", True),
+    ("Librairie des Arts", "relance_typology_small_sme", "Poitiers", True),
+    ("Auto-école Pilote", "relance_typology_small_sme", "Perpignan", True),
+    ("Ferme du Bocage", "relance_typology_small_sme", "Laval", True),
+    ("Studio Graphique Nova", "relance_typology_small_sme", "Bordeaux", True),
+    ("Cave à Vins Bacchus", "relance_typology_small_sme", "Beaune", True),
+    ("Électricité Moreau", "relance_typology_small_sme", "Orléans", True),
+    ("Architectes Associés", "relance_typology_safe", "Strasbourg", True),
+    ("Cabinet Comptable Leroy", "relance_typology_safe", "Lyon", True),
+    ("Laboratoires Biosol", "relance_typology_safe", "Montpellier", True),
+    ("Assurances Horizon", "relance_typology_safe", "Paris", True),
+    ("Banque Régionale Alpine", "relance_typology_safe", "Annecy", True),
+    ("Notaires du Rhône", "relance_typology_safe", "Lyon", True),
+    ("Clinique Vétérinaire", "relance_typology_safe", "Clermont-Ferrand", True),
+    ("Société Nouvelle Optique", "relance_typology_safe", "Rouen", True),
+    ("Informatique Conseil", "relance_typology_safe", "Nancy", True),
+    ("Hôtel du Parc", "relance_typology_risk", "Biarritz", True),
+    ("Menuiserie Blanc", "relance_typology_small_sme", "Chambéry", True),
+]
+
+# Typical invoice amounts per typology (min, max, before VAT).
+AMOUNTS = {
+    "relance_typology_public": (2000, 25000),
+    "relance_typology_key_account": (5000, 60000),
+    "relance_typology_risk": (500, 8000),
+    "relance_typology_small_sme": (40, 900),
+    "relance_typology_safe": (300, 5000),
+}
+
+
+class RelanceDemo(models.AbstractModel):
+    """Demo data whose dates follow the install day, so the demo never goes stale."""
+
+    _name = "relance.demo"
+    _description = "Dunning Demo Data"
+
+    @api.model
+    def _generate(self):
+        rng = random.Random(42)
+        company = self._demo_company()
+        env = self.with_company(company).with_context(
+            allowed_company_ids=company.ids, tracking_disable=True, mail_create_nolog=True
+        ).env
+        users = self._demo_users(company)
+        partners = self._demo_partners(env, users, rng)
+        invoices = self._demo_invoices(env, partners, rng)
+        self._demo_payments(env, invoices, rng)
+        self._demo_credit_notes(env, invoices, rng)
+        env["res.partner"].browse(partners.ids)._relance_refresh_state()
+
+    def _demo_company(self):
+        """A French company with the French chart when l10n_fr is installed."""
+        fr_installed = self.env["ir.module.module"].search_count(
+            [("name", "=", "l10n_fr"), ("state", "=", "installed")]
+        )
+        if not fr_installed:
+            return self.env.ref("base.main_company")
+        company = self.env["res.company"].create(
+            {
+                "name": "Relance Démo SAS",
+                "country_id": self.env.ref("base.fr").id,
+                "currency_id": self.env.ref("base.EUR").id,
+                "street": "12 rue de la Paix",
+                "zip": "75002",
+                "city": "Paris",
+                "email": "compta@relance-demo.example.com",
+                "phone": "+33 1 23 45 67 89",
+                "vat": "FR23334175221",
+                "company_registry": "33417522100018",
+            }
+        )
+        self.env["account.chart.template"].try_loading("fr", company, install_demo=False)
+        admin = self.env.ref("base.user_admin")
+        admin.write({"company_ids": [Command.link(company.id)], "company_id": company.id})
+        return company
+
+    def _demo_users(self, company):
+        Users = self.env["res.users"].with_context(no_reset_password=True)
+        specs = [
+            ("collector", "Claire Dubois (collector)", ["relance_avancee.group_relance_user",
+                                                         "account.group_account_invoice"]),
+            ("sales", "Sébastien Petit (sales)", ["sales_team.group_sale_salesman"]),
+        ]
+        users = []
+        for login, name, groups in specs:
+            user = Users.search([("login", "=", login)], limit=1) or Users.create(
+                {
+                    "login": login,
+                    "password": login,
+                    "name": name,
+                    "email": f"{login}@relance-demo.example.com",
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                    "groups_id": [Command.link(self.env.ref(g).id) for g in groups],
+                }
+            )
+            users.append(user)
+        return users
+
+    def _demo_partners(self, env, users, rng):
+        collector, salesperson = users
+        admin = self.env.ref("base.user_admin")
+        values = []
+        for index, (name, typology, city, with_email) in enumerate(CUSTOMERS):
+            slug = "".join(c for c in name.lower() if c.isalnum())[:20]
+            values.append(
+                {
+                    "name": name,
+                    "is_company": True,
+                    "street": f"{index + 1} avenue de la République",
+                    "zip": f"{rng.randint(10, 95)}000",
+                    "city": city,
+                    "country_id": self.env.ref("base.fr").id,
+                    "email": f"compta@{slug}.example.com" if with_email else False,
+                    "phone": f"+33 4 {rng.randint(10, 99)} {rng.randint(10, 99)} "
+                    f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
+                    "relance_typology_id": self.env.ref(f"relance_avancee.{typology}").id,
+                    "relance_collector_id": (collector if index % 3 else admin).id,
+                    "user_id": salesperson.id,
+                }
+            )
+        partners = env["res.partner"].create(values)
+        contacts = [
+            {
+                "name": f"Service comptabilité {partner.name}",
+                "type": "invoice",
+                "parent_id": partner.id,
+                "email": f"factures@{partner.id}.example.com",
+            }
+            for partner in partners[:: 4]
+            if partner.email
+        ]
+        env["res.partner"].create(contacts)
+        return partners
+
+    def _demo_invoices(self, env, partners, rng):
+        today = fields.Date.context_today(self)
+        product = self._demo_product(env)
+        values = []
+        for partner in partners:
+            typology = partner.relance_typology_id.get_external_id()[partner.relance_typology_id.id]
+            low, high = AMOUNTS[typology.split(".")[1]]
+            for _index in range(rng.randint(4, 11)):
+                due = today + timedelta(days=rng.randint(-150, 30))
+                values.append(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": due - timedelta(days=30),
+                        "invoice_date_due": due,
+                        "ref": f"PO-{rng.randint(10000, 99999)}" if rng.random() < 0.7 else False,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "quantity": 1,
+                                    "price_unit": round(rng.uniform(low, high), 2),
+                                }
+                            )
+                        ],
+                    }
+                )
+        invoices = env["account.move"].create(values)
+        invoices.action_post()
+        return invoices
+
+    def _demo_product(self, env):
+        return env["product.product"].create(
+            {"name": "Prestation de services", "type": "service", "list_price": 100.0}
+        )
+
+    def _demo_payments(self, env, invoices, rng):
+        """Pay about a third of the invoices: in full, partly, some late."""
+        today = fields.Date.context_today(self)
+        for invoice in invoices.filtered(lambda inv: rng.random() < 0.35):
+            partial = rng.random() < 0.4
+            amount = invoice.amount_total * (rng.uniform(0.3, 0.7) if partial else 1.0)
+            pay_date = min(invoice.invoice_date_due + timedelta(days=rng.randint(-5, 40)), today)
+            wizard = env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({"amount": round(amount, 2), "payment_date": max(pay_date, invoice.invoice_date)})
+            wizard._create_payments()
+
+    def _demo_credit_notes(self, env, invoices, rng):
+        open_invoices = invoices.filtered(lambda inv: inv.amount_residual > 0)
+        for invoice in open_invoices[:: 40]:
+            reversal = env["account.move.reversal"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({"reason": "Geste commercial", "journal_id": invoice.journal_id.id})
+            reversal.refund_moves()
+            credit_note = invoice.reversal_move_ids[:1]
+            if credit_note:
+                credit_note.invoice_line_ids[:1].price_unit = round(
+                    invoice.invoice_line_ids[:1].price_unit * 0.1, 2
+                )
+                credit_note.action_post()

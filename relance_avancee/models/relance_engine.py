@@ -1,0 +1,130 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, models
+
+
+class RelanceEngine(models.AbstractModel):
+    """Decides what the daily run does: which customer gets which level, for what.
+
+    Pure decisions: nothing is written here. ``relance.run`` turns them into
+    planned history entries and ``relance.executor`` carries them out.
+    """
+
+    _name = "relance.engine"
+    _description = "Dunning Decisions"
+
+    @api.model
+    def _candidate_invoices(self, company, partners=None):
+        domain = [
+            ("company_id", "=", company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("amount_residual", ">", 0),
+            ("invoice_date_due", "!=", False),
+            ("relance_suspended", "=", False),
+            ("commercial_partner_id.relance_excluded", "=", False),
+        ]
+        if partners:
+            domain.append(("commercial_partner_id", "in", partners.commercial_partner_id.ids))
+        return self.env["account.move"].search(domain, order="invoice_date_due, id")
+
+    @api.model
+    def _pending_move_ids(self, invoices):
+        """Invoices already in an action that is planned (to validate, or a call not logged)."""
+        if not invoices:
+            return set()
+        self.env.cr.execute(
+            """
+            SELECT rel.move_id
+              FROM relance_history_account_move_rel rel
+              JOIN relance_history h ON h.id = rel.history_id
+             WHERE h.state = 'planned' AND rel.move_id = ANY(%s)
+            """,
+            [invoices.ids],
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _compute_decisions(self, company, date, partners=None):
+        """Group what is due on ``date`` by customer and level.
+
+        Returns a list of dicts ``{partner, level, moves, amount}`` where ``amount``
+        is the amount still due on those invoices, in company currency.
+        """
+        invoices = self._candidate_invoices(company, partners)
+        pending = self._pending_move_ids(invoices)
+        still_due = invoices._relance_amount_due_map(in_company_currency=True)
+        levels_by_plan = {}
+        groups = defaultdict(lambda: {"moves": [], "amount": 0.0})
+        for invoice in invoices:
+            amount = still_due.get(invoice.id, 0.0)
+            if invoice.id in pending or amount <= 0 or invoice.relance_last_date == date:
+                continue
+            partner = invoice.commercial_partner_id
+            plan = partner._relance_effective_plan(company)
+            if not plan or (plan.company_id and plan.company_id != company):
+                continue
+            if amount < plan.min_amount or self._promise_pauses(partner, plan, date):
+                continue
+            if plan not in levels_by_plan:
+                levels_by_plan[plan] = plan.level_ids.sorted("sequence")
+            level = self._level_due(invoice, levels_by_plan[plan], date)
+            if level:
+                group = groups[(partner, level)]
+                group["moves"].append(invoice.id)
+                group["amount"] += amount
+        return [
+            {
+                "partner": partner,
+                "level": level,
+                "moves": self.env["account.move"].browse(group["moves"]),
+                "amount": group["amount"],
+            }
+            for (partner, level), group in groups.items()
+        ]
+
+    @api.model
+    def _promise_pauses(self, partner, plan, date):
+        promise = partner.relance_promise_date
+        return bool(promise) and date <= promise + timedelta(days=plan.grace_days)
+
+    @api.model
+    def _level_due(self, invoice, levels, date):
+        """The one next level of ``invoice`` when it is due on ``date``, else None.
+
+        One step per run (crescendo, no jumps). A preventive level is pointless once
+        the invoice is overdue: it is passed over for the first level after the due date.
+        """
+        level = self._next_level(invoice.relance_level_id, levels)
+        overdue = date > invoice.invoice_date_due
+        while level and level.offset_days < 0 and overdue:
+            level = self._next_level(level, levels)
+        if not level:
+            return None
+        if date < invoice.invoice_date_due + timedelta(days=level.offset_days):
+            return None
+        last = invoice.relance_last_date
+        if last and date < last + timedelta(days=level.min_gap_days):
+            return None
+        return level
+
+    @api.model
+    def _next_level(self, current, levels):
+        if not current:
+            return levels[:1]
+        if current in levels:
+            return levels.filtered(lambda lvl: lvl.sequence > current.sequence)[:1]
+        # The customer changed plan: continue at the first step acting later.
+        return levels.filtered(lambda lvl: lvl.offset_days > current.offset_days)[:1]
+
+    @api.model
+    def _next_date(self, invoice, level, date):
+        """When the step after ``level`` may act, for the worklist and the partner form."""
+        plan = level.plan_id
+        following = self._next_level(level, plan.level_ids.sorted("sequence"))
+        if not following:
+            return False
+        by_offset = invoice.invoice_date_due + timedelta(days=following.offset_days)
+        by_gap = date + timedelta(days=max(following.min_gap_days, 1))
+        return max(by_offset, by_gap)

@@ -1,0 +1,276 @@
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models, tools
+
+_logger = logging.getLogger(__name__)
+
+REMINDER_REPORT = "relance_avancee.action_report_relance_reminder"
+
+
+class RelanceExecutor(models.AbstractModel):
+    """Carries out planned dunning actions, channel by channel, in batches.
+
+    Each action runs in its own savepoint: one customer's failure is written on
+    its history entry and does not stop the others.
+    """
+
+    _name = "relance.executor"
+    _description = "Dunning Actions"
+
+    @api.model
+    def _execute(self, entries):
+        entries = entries.filtered(lambda e: e.state == "planned" and not e.executed)
+        if not entries:
+            return entries
+        self._fallback_to_letter(entries.filtered(lambda e: e.channel == "email"))
+        documents = self._render_documents(
+            entries.filtered(lambda e: e.channel in ("email", "letter", "formal_notice"))
+        )
+        by_channel = defaultdict(lambda: self.env["relance.history"])
+        for entry in entries:
+            by_channel[entry.channel] |= entry
+        for channel, channel_entries in by_channel.items():
+            method = getattr(self, f"_execute_{channel}")
+            for entry in channel_entries:
+                self._execute_one(method, entry, documents.get(entry.id))
+        return entries
+
+    def _execute_one(self, method, entry, document):
+        try:
+            with self.env.cr.savepoint():
+                method(entry, document)
+                entry.executed = True
+                self._advance_invoices(entry)
+        except Exception as error:  # noqa: BLE001 - any failure is traced, the run goes on
+            _logger.exception("Dunning action %s failed", entry.id)
+            entry.write({"state": "failed", "error": str(error)})
+
+    # --- preparation -------------------------------------------------------
+
+    @api.model
+    def _recipient(self, partner):
+        """The invoicing contact with an email, else the customer itself."""
+        invoice_contact = self.env["res.partner"].browse(partner.address_get(["invoice"])["invoice"])
+        for candidate in (invoice_contact, partner):
+            if candidate.email:
+                return candidate
+        return self.env["res.partner"]
+
+    @api.model
+    def _fallback_to_letter(self, entries):
+        for entry in entries:
+            recipient = self._recipient(entry.partner_id)
+            if recipient:
+                entry.recipient_id = recipient
+            else:
+                entry.write(
+                    {
+                        "channel": "letter",
+                        "fallback_reason": _("No email address: sent as a letter."),
+                    }
+                )
+
+    @api.model
+    def _render_documents(self, entries):
+        """One PDF per entry, rendered in one batch call, as {entry id: attachment}."""
+        if not entries:
+            return {}
+        contents, mimetype = self._render_reports(entries)
+        values = [
+            {
+                "name": self._document_name(entry, mimetype),
+                "raw": contents[entry.id],
+                "res_model": "relance.history",
+                "res_id": entry.id,
+                "mimetype": mimetype,
+                "company_id": entry.company_id.id,
+            }
+            for entry in entries
+            if contents.get(entry.id)
+        ]
+        attachments = self.env["ir.attachment"].create(values)
+        for attachment in attachments:
+            self.env["relance.history"].browse(attachment.res_id).attachment_id = attachment
+        return {attachment.res_id: attachment for attachment in attachments}
+
+    @api.model
+    def _render_reports(self, entries):
+        """{entry id: bytes}: one wkhtmltopdf call for the whole batch, split per entry.
+
+        Like Odoo's own reports, tests get HTML unless they force the PDF rendering.
+        """
+        report = self.env.ref(REMINDER_REPORT)
+        reports = self.env["ir.actions.report"]
+        if tools.config["test_enable"] and not self.env.context.get("force_report_rendering"):
+            return {
+                entry.id: reports._render_qweb_html(report, entry.ids)[0] for entry in entries
+            }, "text/html"
+        streams = reports._render_qweb_pdf_prepare_streams(report, {}, res_ids=entries.ids)
+        return {
+            res_id: stream["stream"].getvalue()
+            for res_id, stream in streams.items()
+            if res_id and stream.get("stream")
+        }, "application/pdf"
+
+    @api.model
+    def _document_name(self, entry, mimetype):
+        kind = _("Formal notice") if entry.channel == "formal_notice" else _("Reminder")
+        extension = "pdf" if mimetype == "application/pdf" else "html"
+        return f"{kind} - {entry.partner_id.name} - {entry.date}.{extension}"
+
+    # --- channels ----------------------------------------------------------
+
+    def _execute_email(self, entry, document):
+        self._post_email(entry, document)
+        self._close(entry)
+
+    def _execute_letter(self, entry, document):
+        if not document:
+            raise ValueError(_("The letter could not be rendered."))
+        address = entry.partner_id
+        if not (address.street or address.city or address.zip):
+            raise ValueError(
+                _("%s has no postal address: the letter cannot be sent.", address.name)
+            )
+        self._log_on_partner(
+            entry, _("Reminder letter prepared for printing (%s).", entry.level_id.name)
+        )
+        self._close(entry)
+
+    def _execute_formal_notice(self, entry, document):
+        recipient = self._recipient(entry.partner_id)
+        if recipient:
+            entry.recipient_id = recipient
+            self._post_email(entry, document)
+        else:
+            self._log_on_partner(entry, _("Formal notice prepared for registered mail."))
+        self._close(entry)
+
+    def _execute_phone(self, entry, document):
+        partner = entry.partner_id
+        user = self._collector(partner)
+        activity = partner.activity_schedule(
+            activity_type_id=entry.level_id._call_activity_type().id,
+            date_deadline=entry.date,
+            summary=_("Collection call: %s", entry.level_id.name),
+            note=self._call_note(entry),
+            user_id=user.id,
+        )
+        entry.write({"activity_id": activity.id, "user_id": user.id})
+
+    def _execute_sms(self, entry, document):
+        partner = entry.partner_id
+        number = partner.mobile or partner.phone
+        if not number:
+            raise ValueError(_("%s has no phone number for the SMS.", partner.name))
+        body = _(
+            "%(company)s: %(amount)s remain unpaid on your account. Thank you for your payment.",
+            company=entry.company_id.name,
+            amount=self._format_amount(entry),
+        )
+        partner._message_sms(body, partner_ids=partner.ids)
+        self._close(entry)
+
+    def _execute_litigation(self, entry, document):
+        partner = entry.partner_id
+        partner.write({"relance_litigation": True})
+        partner._relance_block(_("Litigation level reached (%s).", entry.level_id.name))
+        manager = self._litigation_manager(entry.company_id)
+        partner.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=entry.date,
+            summary=_("Litigation: prepare the file for %s", partner.name),
+            note=self._invoice_table(entry),
+            user_id=manager.id,
+        )
+        self._log_on_partner(entry, _("Customer handed over to litigation."))
+        self._close(entry)
+
+    # --- helpers -----------------------------------------------------------
+
+    def _post_email(self, entry, document):
+        template = entry.level_id.mail_template_id
+        rendered = template._generate_template([entry.id], ["subject", "body_html"])[entry.id]
+        message = (
+            entry.partner_id.with_context(mail_notify_force_send=False)
+            .message_post(
+                body=rendered.get("body_html") or "",
+                subject=rendered.get("subject") or "",
+                partner_ids=entry.recipient_id.ids,
+                attachment_ids=document.ids if document else [],
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+        )
+        entry.message_id = message
+
+    def _log_on_partner(self, entry, text):
+        entry.partner_id.message_post(
+            body=Markup("%s<br/>%s") % (text, self._invoice_table(entry)),
+            attachment_ids=entry.attachment_id.ids,
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _close(self, entry):
+        if entry.level_id.block_partner:
+            entry.partner_id._relance_block(
+                _("Dunning level %s blocks new sales.", entry.level_id.name)
+            )
+        entry.write({"state": "done", "outcome": "sent", "user_id": self.env.user.id})
+
+    def _advance_invoices(self, entry):
+        engine = self.env["relance.engine"]
+        for invoice in entry.move_ids:
+            invoice.write(
+                {
+                    "relance_level_id": entry.level_id.id,
+                    "relance_last_date": entry.date,
+                    "relance_next_date": engine._next_date(invoice, entry.level_id, entry.date),
+                }
+            )
+
+    @api.model
+    def _collector(self, partner):
+        return partner.relance_collector_id or partner.user_id or self.env.user
+
+    @api.model
+    def _litigation_manager(self, company):
+        group = self.env.ref("relance_avancee.group_relance_manager")
+        managers = group.users.filtered(lambda u: company in u.company_ids and u.active)
+        return managers[:1] or self.env.user
+
+    @api.model
+    def _format_amount(self, entry):
+        return entry.currency_id.format(entry.amount_due)
+
+    @api.model
+    def _call_note(self, entry):
+        script = entry.level_id.call_script or ""
+        return Markup("%s%s") % (Markup(script), self._invoice_table(entry))
+
+    @api.model
+    def _invoice_table(self, entry):
+        rows = Markup("").join(
+            Markup("<tr><td>%s</td><td>%s</td><td style='text-align:right'>%s</td></tr>")
+            % (
+                move.name,
+                fields.Date.to_string(move.invoice_date_due),
+                move.currency_id.format(move.amount_residual),
+            )
+            for move in entry.move_ids.sorted("invoice_date_due")
+        )
+        header = Markup("<tr><th>%s</th><th>%s</th><th>%s</th></tr>") % (
+            _("Invoice"),
+            _("Due date"),
+            _("Residual"),
+        )
+        total = escape(_("Total due: %s", self._format_amount(entry)))
+        return Markup("<table class='table table-sm'>%s%s</table><p><b>%s</b></p>") % (
+            header,
+            rows,
+            total,
+        )

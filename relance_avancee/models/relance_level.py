@@ -1,0 +1,155 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+CHANNELS = [
+    ("email", "Email"),
+    ("letter", "Letter"),
+    ("phone", "Phone call"),
+    ("sms", "SMS"),
+    ("formal_notice", "Formal notice"),
+    ("litigation", "Litigation"),
+]
+
+# Channels that send a written message through a mail template.
+TEMPLATE_CHANNELS = ("email", "formal_notice")
+
+
+class RelanceLevel(models.Model):
+    """One step of a plan: when it acts (days from the due date) and how."""
+
+    _name = "relance.level"
+    _description = "Dunning Level"
+    _order = "plan_id, sequence, id"
+    _check_company_auto = True
+
+    plan_id = fields.Many2one(
+        "relance.plan", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    sequence = fields.Integer(default=10, required=True)
+    name = fields.Char(required=True, translate=True)
+    offset_days = fields.Integer(
+        string="Days After Due Date",
+        required=True,
+        help="When this step acts, counted from the due date. "
+        "Negative: a preventive reminder before the due date.",
+    )
+    min_gap_days = fields.Integer(
+        string="Minimum Gap (days)",
+        default=5,
+        help="Minimum number of days since the previous reminder of the invoice.",
+    )
+    channel = fields.Selection(CHANNELS, required=True, default="email")
+    tone = fields.Selection(
+        [("courteous", "Courteous"), ("firm", "Firm"), ("final", "Final")],
+        compute="_compute_tone",
+        store=True,
+        readonly=False,
+        help="Tone of the written reminder: courteous before and just after the due "
+        "date, firm later, final for the formal notice.",
+    )
+    auto_execute = fields.Boolean(
+        string="Execute Automatically",
+        default=True,
+        help="Off: the daily run only plans the action and a collector validates it.",
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain=[("model", "=", "relance.history")],
+    )
+    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
+    call_script = fields.Html(
+        translate=True,
+        help="What the collector says on the phone at this step.",
+    )
+    apply_penalties = fields.Boolean(
+        help="Charge late-payment interest and the fixed recovery indemnity at this step."
+    )
+    block_partner = fields.Boolean(
+        string="Block Customer",
+        help="Block new sales to the customer from this step on.",
+    )
+    preventive = fields.Boolean(compute="_compute_preventive")
+
+    _sql_constraints = [
+        (
+            "min_gap_days_positive",
+            "CHECK(min_gap_days >= 0)",
+            "The minimum gap between two reminders cannot be negative.",
+        ),
+    ]
+
+    @api.depends("offset_days", "channel")
+    def _compute_tone(self):
+        for level in self:
+            if level.channel in ("formal_notice", "litigation"):
+                level.tone = "final"
+            elif level.offset_days <= 7:
+                level.tone = "courteous"
+            else:
+                level.tone = "firm"
+
+    @api.depends("offset_days")
+    def _compute_preventive(self):
+        for level in self:
+            level.preventive = level.offset_days < 0
+
+    @api.depends("plan_id", "offset_days", "channel")
+    def _compute_display_name(self):
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for level in self:
+            level.display_name = _(
+                "%(name)s (%(days)+d d, %(channel)s)",
+                name=level.name or "",
+                days=level.offset_days or 0,
+                channel=channels.get(level.channel, ""),
+            )
+
+    @api.constrains("channel", "mail_template_id", "activity_type_id")
+    def _check_channel_requirements(self):
+        for level in self:
+            if level.channel in TEMPLATE_CHANNELS and not level.mail_template_id:
+                raise ValidationError(
+                    _('Level "%s" sends an email: choose its email template.', level.name)
+                )
+            if level.channel == "phone" and not level.activity_type_id:
+                raise ValidationError(
+                    _(
+                        'Level "%s" is a phone call: choose the activity type '
+                        "that the collector receives.",
+                        level.name,
+                    )
+                )
+            if level.channel == "sms" and not level._sms_available():
+                raise ValidationError(
+                    _(
+                        'Level "%s" sends an SMS, but the SMS module is not installed. '
+                        "Install it or choose another channel.",
+                        level.name,
+                    )
+                )
+
+    @api.constrains("sequence", "offset_days", "plan_id")
+    def _check_order_in_plan(self):
+        if self.env.context.get("relance_defer_level_check"):
+            return
+        self.plan_id._check_level_order()
+
+    @api.constrains("offset_days")
+    def _check_offset_range(self):
+        for level in self:
+            if not -365 <= level.offset_days <= 3650:
+                raise ValidationError(
+                    _(
+                        'Level "%s": the offset must be between 365 days before and '
+                        "3650 days after the due date.",
+                        level.name,
+                    )
+                )
+
+    def _sms_available(self):
+        return "sms.sms" in self.env
+
+    def _call_activity_type(self):
+        return self.activity_type_id or self.env.ref("relance_avancee.mail_activity_type_relance_call")

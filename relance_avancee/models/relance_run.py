@@ -1,0 +1,274 @@
+import logging
+import zlib
+from contextlib import contextmanager
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+# Customers executed between two commits of the daily run.
+BATCH_SIZE = 200
+
+
+class RelanceRun(models.Model):
+    """One execution of the dunning engine for one company and date.
+
+    The run plans all its actions first (history entries in state planned), then
+    executes them in batches with a commit after each: a crash or a second call
+    resumes with what is still planned, never sends anything twice.
+    """
+
+    _name = "relance.run"
+    _description = "Dunning Run"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("running", "Running"), ("done", "Done")],
+        default="draft",
+        required=True,
+        readonly=True,
+    )
+    history_ids = fields.One2many("relance.history", "run_id", string="Actions", readonly=True)
+    preview_ids = fields.One2many("relance.run.preview", "run_id", readonly=True)
+    count_email = fields.Integer(string="Emails", compute="_compute_counters")
+    count_letter = fields.Integer(string="Letters", compute="_compute_counters")
+    count_phone = fields.Integer(string="Calls", compute="_compute_counters")
+    count_formal_notice = fields.Integer(string="Formal Notices", compute="_compute_counters")
+    count_other = fields.Integer(string="Other Actions", compute="_compute_counters")
+    count_to_validate = fields.Integer(string="To Validate", compute="_compute_counters")
+    count_failed = fields.Integer(string="Failed", compute="_compute_counters")
+    count_partners = fields.Integer(string="Customers", compute="_compute_counters")
+    count_invoices = fields.Integer(string="Invoices", compute="_compute_counters")
+    summary = fields.Char(compute="_compute_counters")
+
+    _sql_constraints = [
+        ("company_date_uniq", "unique(company_id, date)", "One dunning run per company and date."),
+    ]
+
+    @api.depends("date", "company_id")
+    def _compute_name(self):
+        for run in self:
+            run.name = f"{run.company_id.name or ''} {run.date or ''}".strip()
+
+    @api.depends("history_ids.state", "history_ids.channel")
+    def _compute_counters(self):
+        for run in self:
+            live = run.history_ids.filtered(lambda h: h.state != "cancelled")
+            counts = {
+                channel: len(live.filtered(lambda h, c=channel: h.channel == c and h.executed))
+                for channel in ("email", "letter", "phone", "formal_notice")
+            }
+            run.count_email = counts["email"]
+            run.count_letter = counts["letter"]
+            run.count_phone = counts["phone"]
+            run.count_formal_notice = counts["formal_notice"]
+            run.count_other = len(live.filtered("executed")) - sum(counts.values())
+            run.count_to_validate = len(live.filtered("to_validate"))
+            run.count_failed = len(live.filtered(lambda h: h.state == "failed"))
+            run.count_partners = len(live.partner_id)
+            run.count_invoices = len(live.move_ids)
+            run.summary = _(
+                "%(emails)s emails, %(letters)s letters, %(calls)s calls, "
+                "%(notices)s formal notices, %(validate)s to validate, %(failed)s failed",
+                emails=run.count_email,
+                letters=run.count_letter,
+                calls=run.count_phone,
+                notices=run.count_formal_notice,
+                validate=run.count_to_validate,
+                failed=run.count_failed,
+            )
+
+    @api.model
+    def _get_or_create(self, company, date):
+        run = self.search([("company_id", "=", company.id), ("date", "=", date)], limit=1)
+        return run or self.create({"company_id": company.id, "date": date})
+
+    # --- user actions ------------------------------------------------------
+
+    def action_preview(self):
+        """List what the run would do, without doing anything."""
+        self.ensure_one()
+        decisions = self._engine()._compute_decisions(self.company_id, self.date)
+        self.preview_ids.unlink()
+        self.env["relance.run.preview"].create(
+            [self._preview_values(decision) for decision in decisions]
+        )
+        return self._action_open()
+
+    def action_run(self):
+        for run in self:
+            run._run(commit=False)
+        if len(self) == 1:
+            return self._action_open(notify=True)
+        return True
+
+    # --- engine ------------------------------------------------------------
+
+    def _engine(self):
+        return self.env["relance.engine"].with_company(self.company_id).with_context(
+            relance_date=self.date
+        )
+
+    def _run(self, commit=False, batch_size=BATCH_SIZE, max_batches=None):
+        """Plan then execute; returns the number of planned actions still to execute."""
+        self.ensure_one()
+        with self._lock():
+            self._plan()
+            if commit:
+                self._commit()
+            remaining = self._execute_batches(commit, batch_size, max_batches)
+            if not remaining:
+                self.state = "done"
+                self.preview_ids.unlink()
+            if commit:
+                self._commit()
+            return remaining
+
+    def _plan(self):
+        """Turn today's decisions into planned history entries (idempotent)."""
+        self.state = "running"
+        decisions = self._engine()._compute_decisions(self.company_id, self.date)
+        self.env["relance.history"].create([self._history_values(d) for d in decisions])
+
+    def _execute_batches(self, commit, batch_size, max_batches):
+        executor = self.env["relance.executor"].with_company(self.company_id)
+        batches = 0
+        while True:
+            pending = self._pending_entries()
+            if not pending:
+                return 0
+            if max_batches is not None and batches >= max_batches:
+                return len(pending)
+            batch = pending[:batch_size]
+            executor._execute(batch)
+            batches += 1
+            self._refresh_partners(batch.partner_id)
+            if commit:
+                self._commit()
+            self._notify_cron_progress(done=len(batch), remaining=len(pending) - len(batch))
+
+    def _pending_entries(self):
+        return self.env["relance.history"].search(
+            [
+                ("run_id", "=", self.id),
+                ("state", "=", "planned"),
+                ("executed", "=", False),
+                ("to_validate", "=", False),
+            ],
+            order="partner_id, id",
+        )
+
+    def _refresh_partners(self, partners):
+        partners._relance_refresh_state(self.date)
+
+    def _history_values(self, decision):
+        level = decision["level"]
+        return {
+            "run_id": self.id,
+            "company_id": self.company_id.id,
+            "partner_id": decision["partner"].id,
+            "move_ids": [fields.Command.set(decision["moves"].ids)],
+            "level_id": level.id,
+            "channel": level.channel,
+            "date": self.date,
+            "state": "planned",
+            "to_validate": not level.auto_execute,
+            "amount_due": decision["amount"],
+            "user_id": decision["partner"].relance_collector_id.id,
+        }
+
+    def _preview_values(self, decision):
+        level = decision["level"]
+        return {
+            "run_id": self.id,
+            "partner_id": decision["partner"].id,
+            "level_id": level.id,
+            "move_ids": [fields.Command.set(decision["moves"].ids)],
+            "amount_due": decision["amount"],
+            "to_validate": not level.auto_execute,
+        }
+
+    @contextmanager
+    def _lock(self):
+        """A session-level advisory lock: one run per company at a time, across commits."""
+        key = zlib.crc32(b"relance.run") * 100000 + self.company_id.id
+        self.env.cr.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        if not self.env.cr.fetchone()[0]:
+            raise UserError(
+                _(
+                    "A dunning run is already in progress for %s. Wait for it to finish.",
+                    self.company_id.name,
+                )
+            )
+        try:
+            yield
+        finally:
+            self.env.cr.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+    def _commit(self):
+        if not self.env.registry.in_test_mode():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _notify_cron_progress(self, done, remaining):
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    def _action_open(self, notify=False):
+        self.ensure_one()
+        action = {
+            "type": "ir.actions.act_window",
+            "res_model": "relance.run",
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+        if notify:
+            self.env["bus.bus"]._sendone(
+                self.env.user.partner_id,
+                "simple_notification",
+                {"title": _("Dunning run done"), "message": self.summary, "type": "success"},
+            )
+        return action
+
+    # --- cron --------------------------------------------------------------
+
+    @api.model
+    def _cron_daily_run(self, batch_size=BATCH_SIZE):
+        """Create and run today's run of every company, a few batches per call.
+
+        Progress is reported to the cron, which calls again while work remains.
+        """
+        companies = self.env["res.company"].search([("relance_auto_run", "=", True)])
+        remaining = 0
+        for company in companies:
+            today = fields.Date.context_today(self.with_company(company))
+            run = self.with_company(company)._get_or_create(company, today)
+            if run.state == "done":
+                continue
+            try:
+                remaining += run._run(commit=True, batch_size=batch_size, max_batches=5)
+            except UserError as error:
+                _logger.warning("Dunning run skipped: %s", error)
+        return remaining
+
+
+class RelanceRunPreview(models.Model):
+    _name = "relance.run.preview"
+    _description = "Dunning Run Preview Line"
+    _order = "partner_id, id"
+
+    run_id = fields.Many2one("relance.run", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="run_id.company_id")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    level_id = fields.Many2one("relance.level", readonly=True)
+    channel = fields.Selection(related="level_id.channel")
+    move_ids = fields.Many2many("account.move", string="Invoices", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_due = fields.Monetary(currency_field="currency_id", readonly=True)
+    to_validate = fields.Boolean(readonly=True)

@@ -1,0 +1,47 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    relance_default_plan_id = fields.Many2one(
+        "relance.plan",
+        string="Default Dunning Plan",
+        default=lambda self: self.env.ref(
+            "relance_avancee.relance_plan_standard", raise_if_not_found=False
+        ),
+        help="Plan used for customers with neither a typology nor a plan of their own.",
+    )
+    relance_auto_run = fields.Boolean(
+        string="Automatic Daily Run",
+        default=True,
+        help="The daily scheduled action reminds the customers of this company.",
+    )
+    relance_auto_unblock = fields.Boolean(
+        string="Unblock When Paid",
+        default=True,
+        help="A blocked customer is unblocked as soon as nothing overdue remains.",
+    )
+    relance_penalty_mode = fields.Selection(
+        [("ecb_plus", "ECB rate + points"), ("fixed", "Fixed annual rate")],
+        string="Interest Mode",
+        default="ecb_plus",
+        required=True,
+    )
+    relance_penalty_points = fields.Float(string="Points Above ECB Rate", default=10.0)
+    relance_public_points = fields.Float(
+        string="Points Above ECB Rate (Public Buyers)", default=8.0
+    )
+    relance_fixed_rate = fields.Float(string="Fixed Annual Rate (%)")
+    relance_indemnity_amount = fields.Monetary(
+        string="Fixed Recovery Indemnity",
+        currency_field="currency_id",
+        default=40.0,
+        help="Owed by professional customers for each late invoice (Code de commerce D441-5).",
+    )
+    relance_invoice_check_mode = fields.Selection(
+        [("warn", "Warn"), ("block", "Block posting")],
+        string="Invoice Checks",
+        default="warn",
+        required=True,
+    )

@@ -1,0 +1,32 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    relance_default_plan_id = fields.Many2one(
+        related="company_id.relance_default_plan_id", readonly=False
+    )
+    relance_auto_run = fields.Boolean(related="company_id.relance_auto_run", readonly=False)
+    relance_auto_unblock = fields.Boolean(
+        related="company_id.relance_auto_unblock", readonly=False
+    )
+    relance_penalty_mode = fields.Selection(
+        related="company_id.relance_penalty_mode", readonly=False
+    )
+    relance_penalty_points = fields.Float(
+        related="company_id.relance_penalty_points", readonly=False
+    )
+    relance_public_points = fields.Float(
+        related="company_id.relance_public_points", readonly=False
+    )
+    relance_fixed_rate = fields.Float(related="company_id.relance_fixed_rate", readonly=False)
+    relance_indemnity_amount = fields.Monetary(
+        related="company_id.relance_indemnity_amount", readonly=False
+    )
+    relance_invoice_check_mode = fields.Selection(
+        related="company_id.relance_invoice_check_mode", readonly=False
+    )
+
+    def action_relance_open_plans(self):
+        return self.env["ir.actions.act_window"]._for_xml_id("relance_avancee.relance_plan_action")

@@ -1,0 +1,243 @@
+from odoo import _, api, fields, models
+
+# Dunning settings and state live on the commercial partner; contacts share them.
+RELANCE_COMMERCIAL_FIELDS = [
+    "relance_typology_id",
+    "relance_plan_id",
+    "relance_collector_id",
+    "relance_excluded",
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    relance_typology_id = fields.Many2one(
+        "relance.typology", string="Dunning Typology", index=True, tracking=True
+    )
+    relance_plan_id = fields.Many2one(
+        "relance.plan",
+        string="Dunning Plan",
+        compute="_compute_relance_plan_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        help="The typology's plan unless you choose another one for this customer.",
+    )
+    relance_collector_id = fields.Many2one(
+        "res.users", string="Collector", index=True, tracking=True
+    )
+    relance_excluded = fields.Boolean(
+        string="Excluded From Dunning",
+        tracking=True,
+        help="Never reminded while checked.",
+    )
+    relance_exclusion_reason = fields.Char(string="Exclusion Reason", tracking=True)
+    relance_blocked = fields.Boolean(string="Blocked (Unpaid)", tracking=True, copy=False)
+    relance_blocked_reason = fields.Char(string="Block Reason", copy=False)
+    relance_blocked_date = fields.Date(string="Blocked On", copy=False)
+    relance_litigation = fields.Boolean(string="In Litigation", tracking=True, copy=False)
+    relance_promise_date = fields.Date(string="Promised Payment Date", copy=False, tracking=True)
+    relance_promise_amount = fields.Monetary(
+        string="Promised Amount", currency_field="relance_currency_id", copy=False
+    )
+    relance_next_date = fields.Date(string="Next Reminder", copy=False, index=True)
+    relance_level_id = fields.Many2one(
+        "relance.level", string="Dunning Level", copy=False, index=True
+    )
+    relance_priority = fields.Float(
+        string="Priority Score",
+        copy=False,
+        help="Overdue amount (thousands) x days late (weeks) x typology weight, "
+        "doubled after a broken promise: the higher, the sooner to work.",
+    )
+    relance_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_relance_currency_id"
+    )
+    relance_overdue_amount = fields.Monetary(
+        string="Overdue Amount",
+        currency_field="relance_currency_id",
+        compute="_compute_relance_amounts",
+        help="Amount past its due date and still to be paid (payments registered "
+        "but not yet booked are deducted).",
+    )
+    relance_due_amount = fields.Monetary(
+        string="Amount Due",
+        currency_field="relance_currency_id",
+        compute="_compute_relance_amounts",
+    )
+    relance_oldest_due_date = fields.Date(
+        string="Oldest Due Date", compute="_compute_relance_amounts"
+    )
+    relance_history_count = fields.Integer(compute="_compute_relance_history_count")
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + RELANCE_COMMERCIAL_FIELDS
+
+    @api.depends("relance_typology_id")
+    def _compute_relance_plan_id(self):
+        for partner in self:
+            partner.relance_plan_id = partner.relance_typology_id.plan_id
+
+    def _compute_relance_currency_id(self):
+        for partner in self:
+            partner.relance_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company")
+    def _compute_relance_amounts(self):
+        figures = self._relance_open_invoice_figures()
+        for partner in self:
+            due, overdue, oldest = figures.get(partner.commercial_partner_id.id, (0.0, 0.0, False))
+            partner.relance_due_amount = due
+            partner.relance_overdue_amount = overdue
+            partner.relance_oldest_due_date = oldest
+
+    def _relance_open_invoice_figures(self, date=None):
+        """{commercial partner id: (amount due, overdue amount, oldest overdue date)}.
+
+        In company currency, for the current company, net of payments registered but
+        not yet booked.
+        """
+        date = date or fields.Date.context_today(self)
+        commercial_ids = self.commercial_partner_id.ids
+        if not commercial_ids:
+            return {}
+        invoices = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", commercial_ids),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+                ("amount_residual", "!=", 0),
+            ]
+        )
+        still_due = invoices._relance_amount_due_map(in_company_currency=True)
+        figures = {}
+        for invoice in invoices:
+            amount = still_due.get(invoice.id, 0.0)
+            due, overdue, oldest = figures.get(invoice.commercial_partner_id.id, (0.0, 0.0, False))
+            due += amount
+            if amount > 0 and invoice.invoice_date_due and invoice.invoice_date_due < date:
+                overdue += amount
+                oldest = min(oldest, invoice.invoice_date_due) if oldest else invoice.invoice_date_due
+            figures[invoice.commercial_partner_id.id] = (due, overdue, oldest)
+        return figures
+
+    def _compute_relance_history_count(self):
+        counts = dict(
+            self.env["relance.history"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.relance_history_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _relance_effective_plan(self, company):
+        """Plan of the customer: its own or its typology's, else the company default."""
+        self.ensure_one()
+        return self.commercial_partner_id.relance_plan_id or company.relance_default_plan_id
+
+    def action_relance_open_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "relance_avancee.relance_history_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_relance_open_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [
+            ("commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("amount_residual", ">", 0),
+        ]
+        action["context"] = {"search_default_overdue": 0, "create": False}
+        action["name"] = _("Open Invoices")
+        return action
+
+    # --- state kept by the daily run -----------------------------------------
+
+    def _relance_block(self, reason):
+        to_block = self.commercial_partner_id.filtered(lambda p: not p.relance_blocked)
+        to_block.write(
+            {
+                "relance_blocked": True,
+                "relance_blocked_reason": reason,
+                "relance_blocked_date": fields.Date.context_today(self),
+            }
+        )
+        for partner in to_block:
+            partner.message_post(body=_("Customer blocked: %s", reason))
+
+    def _relance_unblock(self, reason):
+        to_unblock = self.commercial_partner_id.filtered("relance_blocked")
+        to_unblock.write(
+            {"relance_blocked": False, "relance_blocked_reason": False, "relance_blocked_date": False}
+        )
+        for partner in to_unblock:
+            partner.message_post(body=_("Customer unblocked: %s", reason))
+
+    def _relance_refresh_state(self, date=None):
+        """Level, next date and priority of each customer, from its open invoices."""
+        date = date or fields.Date.context_today(self)
+        partners = self.commercial_partner_id
+        figures = partners._relance_open_invoice_figures(date)
+        invoices = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", partners.ids),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("amount_residual", ">", 0),
+            ]
+        )
+        by_partner = {}
+        for invoice in invoices:
+            by_partner.setdefault(invoice.commercial_partner_id.id, []).append(invoice)
+        for partner in partners:
+            open_invoices = by_partner.get(partner.id, [])
+            levels = [inv.relance_level_id for inv in open_invoices if inv.relance_level_id]
+            next_dates = [inv.relance_next_date for inv in open_invoices if inv.relance_next_date]
+            _due, overdue, oldest = figures.get(partner.id, (0.0, 0.0, False))
+            values = {
+                "relance_level_id": max(levels, key=lambda lvl: lvl.offset_days).id
+                if levels
+                else False,
+                "relance_next_date": min(next_dates) if next_dates else False,
+                "relance_priority": partner._relance_priority_score(overdue, oldest, date),
+            }
+            partner.write(values)
+        partners._relance_auto_unblock(figures)
+
+    def _relance_priority_score(self, overdue, oldest, date):
+        if overdue <= 0:
+            return 0.0
+        weeks_late = ((date - oldest).days / 7.0) if oldest else 0.0
+        weight = self.relance_typology_id.priority_weight or 1.0
+        score = overdue / 1000.0 * (1.0 + weeks_late) * weight
+        if self._relance_promise_broken(date):
+            score *= 2
+        return round(score, 2)
+
+    def _relance_promise_broken(self, date):
+        plan = self.relance_plan_id
+        grace = plan.grace_days if plan else 0
+        promise = self.relance_promise_date
+        return bool(promise) and (date - promise).days > grace
+
+    def _relance_auto_unblock(self, figures):
+        for partner in self.filtered("relance_blocked"):
+            company = self.env.company
+            _due, overdue, _oldest = figures.get(partner.id, (0.0, 0.0, False))
+            if company.relance_auto_unblock and overdue <= 0 and not partner.relance_litigation:
+                partner._relance_unblock(_("nothing overdue remains."))

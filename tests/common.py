@@ -1,0 +1,108 @@
+"""Base classes for the suite: Odoo's own test cases, tagged for pytest-odoo.
+
+Odoo sets ``test_tags``/``test_module`` from a metaclass only for tests living in
+``odoo.addons.*``; this top-level folder sets them itself.
+"""
+
+from datetime import date
+
+from odoo import Command, fields
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.mail.tests.common import MockEmail
+
+
+class RelanceTagged:
+    test_module = "relance_avancee"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.test_tags = {"standard", "at_install", "relance"}
+        cls.test_class = cls.__name__
+        cls.test_sequence = 0
+
+
+class RelanceCase(RelanceTagged, AccountTestInvoicingCommon, MockEmail):
+    """Companies and charts from Odoo's accounting tests, plus dunning helpers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.standard_plan = cls.env.ref("relance_avancee.relance_plan_standard")
+        cls.phone_plan = cls.env.ref("relance_avancee.relance_plan_phone")
+        cls.written_plan = cls.env.ref("relance_avancee.relance_plan_written")
+        cls.collector = cls._create_relance_user(
+            "collector", ["relance_avancee.group_relance_user", "account.group_account_invoice"]
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Dupont Industries",
+                "is_company": True,
+                "email": "compta@dupont.example.com",
+                "street": "1 rue de Lyon",
+                "city": "Lyon",
+                "zip": "69001",
+                "relance_plan_id": cls.standard_plan.id,
+                "relance_collector_id": cls.collector.id,
+            }
+        )
+
+    @classmethod
+    def _create_relance_user(cls, login, groups, company=None):
+        company = company or cls.env.company
+        return (
+            cls.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": login.title(),
+                    "login": login,
+                    "email": f"{login}@example.com",
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                    "groups_id": [Command.set([cls.env.ref(g).id for g in groups])],
+                }
+            )
+        )
+
+    @classmethod
+    def make_invoice(cls, partner, due_date, amount=1000.0, currency=None):
+        """A posted customer invoice due on ``due_date`` (no payment term: due = invoice date)."""
+        invoice = cls.init_invoice(
+            "out_invoice",
+            partner=partner,
+            invoice_date=fields.Date.to_date(due_date),
+            amounts=[amount],
+            taxes=[],
+            currency=currency,
+        )
+        invoice.invoice_payment_term_id = False
+        invoice.invoice_date_due = fields.Date.to_date(due_date)
+        invoice.action_post()
+        return invoice
+
+    def run_on(self, day, company=None):
+        """Run the engine for ``day`` and return the run."""
+        company = company or self.company
+        run = self.env["relance.run"].with_company(company)._get_or_create(company, day)
+        run.action_run()
+        return run
+
+    def pay(self, invoice, amount, day, journal=None):
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "amount": amount,
+                    "payment_date": fields.Date.to_date(day),
+                    **({"journal_id": journal.id} if journal else {}),
+                }
+            )
+        )
+        return wizard._create_payments()
+
+
+D = date  # short alias for readable fixed dates in tests
