@@ -68,7 +68,7 @@ class RelanceCase(RelanceTagged, AccountTestInvoicingCommon, MockEmail):
         )
 
     @classmethod
-    def make_invoice(cls, partner, due_date, amount=1000.0, currency=None):
+    def make_invoice(cls, partner, due_date, amount=1000.0, currency=None, company=None):
         """A posted customer invoice due on ``due_date`` (no payment term: due = invoice date)."""
         invoice = cls.init_invoice(
             "out_invoice",
@@ -77,6 +77,7 @@ class RelanceCase(RelanceTagged, AccountTestInvoicingCommon, MockEmail):
             amounts=[amount],
             taxes=[],
             currency=currency,
+            company=company,
         )
         invoice.invoice_payment_term_id = False
         invoice.invoice_date_due = fields.Date.to_date(due_date)

@@ -11,3 +11,4 @@ from . import relance_engine
 from . import relance_executor
 from . import relance_run
 from . import relance_demo
+from . import mail_activity

@@ -64,9 +64,10 @@ class AccountMove(models.Model):
     def _relance_amount_due_map(self, in_company_currency=False):
         """{move id: amount still due}, net of payments registered but not booked.
 
-        In Odoo 18 a payment on a journal without outstanding account stays
-        'in_process' without journal entry: the receivable stays open although the
-        customer paid. Such payments are spread over their invoices by due date.
+        In Odoo 18 a payment on a journal without outstanding account creates no
+        journal entry (state 'in_process', or 'paid' once Odoo deems the invoice
+        paid): the receivable stays open although the customer paid. Such payments
+        are spread over their invoices by due date.
         """
         residual_field = "amount_residual_signed" if in_company_currency else "amount_residual"
         sign = {move.id: (-1 if move.move_type == "out_refund" else 1) for move in self}
@@ -75,7 +76,7 @@ class AccountMove(models.Model):
             for move in self
         }
         payments = self.matched_payment_ids.filtered(
-            lambda p: p.state == "in_process" and not p.move_id
+            lambda p: p.state in ("in_process", "paid") and not p.move_id
         )
         for payment in payments:
             available = payment.amount

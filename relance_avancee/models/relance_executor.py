@@ -41,12 +41,13 @@ class RelanceExecutor(models.AbstractModel):
     def _execute_one(self, method, entry, document):
         try:
             with self.env.cr.savepoint():
-                method(entry, document)
                 entry.executed = True
+                method(entry, document)
                 self._advance_invoices(entry)
         except Exception as error:  # noqa: BLE001 - any failure is traced, the run goes on
-            _logger.exception("Dunning action %s failed", entry.id)
-            entry.write({"state": "failed", "error": str(error)})
+            _logger.warning("Dunning action %s failed: %s", entry.id, error)
+            self.env.invalidate_all()
+            entry.write({"state": "failed", "error": str(error), "executed": False})
 
     # --- preparation -------------------------------------------------------
 

@@ -1,0 +1,313 @@
+from datetime import date, timedelta
+
+from .common import RelanceCase
+
+
+class TestEngineEscalation(RelanceCase):
+    """Standard plan: email +1, email +8, call +15, formal notice +30, litigation +60."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.level1, cls.level2, cls.level3, cls.level4, cls.level5 = (
+            cls.standard_plan.level_ids.sorted("sequence")
+        )
+        cls.invoice = cls.make_invoice(cls.customer, "2026-01-31", 1000.0)
+
+    def test_nothing_before_the_first_offset(self):
+        run = self.run_on(date(2026, 1, 31))
+        self.assertFalse(run.history_ids)
+        self.assertFalse(self.invoice.relance_level_id)
+
+    def test_first_reminder_is_one_email_with_the_document(self):
+        with self.mock_mail_gateway():
+            run = self.run_on(date(2026, 2, 1))
+        entry = run.history_ids
+        self.assertEqual(len(entry), 1)
+        self.assertRecordValues(
+            entry,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "level_id": self.level1.id,
+                    "channel": "email",
+                    "state": "done",
+                    "amount_due": 1000.0,
+                    "date": date(2026, 2, 1),
+                }
+            ],
+        )
+        self.assertEqual(entry.move_ids, self.invoice)
+        mails = self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)
+        self.assertEqual(len(mails), 1, "one email per customer")
+        self.assertEqual(mails.state, "outgoing", "queued, not sent inline")
+        self.assertIn(self.invoice.name, str(mails.body_html))
+        self.assertEqual(mails.attachment_ids, entry.attachment_id)
+        self.assertIn(self.invoice.name, entry.attachment_id.raw.decode())
+        self.assertEqual(self.invoice.relance_level_id, self.level1)
+        self.assertEqual(self.invoice.relance_last_date, date(2026, 2, 1))
+        self.assertEqual(self.invoice.relance_next_date, date(2026, 2, 8))
+        self.assertEqual(self.customer.relance_level_id, self.level1)
+
+    def test_second_run_on_the_same_date_does_nothing(self):
+        with self.mock_mail_gateway():
+            run = self.run_on(date(2026, 2, 1))
+            self.assertEqual(len(run.history_ids), 1)
+            run.action_run()
+            again = self.run_on(date(2026, 2, 1))
+        self.assertEqual(again, run)
+        self.assertEqual(len(run.history_ids), 1)
+        self.assertEqual(len(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)), 1)
+
+    def test_crescendo_one_level_per_run_no_jump(self):
+        """Discovered 40 days late, the invoice still starts at the first level."""
+        with self.mock_mail_gateway():
+            self.run_on(date(2026, 3, 12))
+            self.assertEqual(self.invoice.relance_level_id, self.level1)
+            self.run_on(date(2026, 3, 13))
+            self.assertEqual(
+                self.invoice.relance_level_id, self.level1, "min gap of 5 days before level 2"
+            )
+            self.run_on(date(2026, 3, 17))
+            self.assertEqual(self.invoice.relance_level_id, self.level2)
+            self.run_on(date(2026, 3, 22))
+        self.assertEqual(self.invoice.relance_level_id, self.level3)
+        levels = self.invoice.relance_history_ids.sorted("date").level_id
+        self.assertEqual(levels, self.level1 | self.level2 | self.level3)
+
+    def test_phone_level_creates_the_collector_call(self):
+        self.invoice.write({"relance_level_id": self.level2.id, "relance_last_date": "2026-02-08"})
+        run = self.run_on(date(2026, 2, 15))
+        entry = run.history_ids
+        self.assertEqual(entry.channel, "phone")
+        self.assertEqual(entry.state, "planned", "a call stays planned until its outcome")
+        activity = entry.activity_id
+        self.assertEqual(activity.user_id, self.collector)
+        self.assertEqual(activity.date_deadline, date(2026, 2, 15))
+        self.assertEqual(
+            activity.activity_type_id, self.env.ref("relance_avancee.mail_activity_type_relance_call")
+        )
+        self.assertIn(self.invoice.name, str(activity.note))
+        self.assertEqual(activity.res_id, self.customer.id)
+        # While the call is open, the next run does not escalate past it.
+        self.assertFalse(self.run_on(date(2026, 3, 20)).history_ids)
+
+    def test_marking_the_call_done_closes_the_history_entry(self):
+        self.invoice.write({"relance_level_id": self.level2.id, "relance_last_date": "2026-02-08"})
+        entry = self.run_on(date(2026, 2, 15)).history_ids
+        entry.activity_id.action_feedback(feedback="Customer will pay on Friday")
+        self.assertEqual(entry.state, "done")
+        self.assertIn("Friday", str(entry.note))
+
+    def test_formal_notice_blocks_and_stores_the_document(self):
+        self.invoice.write({"relance_level_id": self.level3.id, "relance_last_date": "2026-02-15"})
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 3, 2)).history_ids
+        self.assertEqual(entry.channel, "formal_notice")
+        self.assertEqual(entry.state, "done")
+        self.assertTrue(entry.attachment_id)
+        self.assertIn("Formal notice", entry.attachment_id.raw.decode())
+        self.assertTrue(self.customer.relance_blocked)
+        self.assertEqual(len(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)), 1)
+
+    def test_litigation_level_waits_for_validation(self):
+        self.invoice.write({"relance_level_id": self.level4.id, "relance_last_date": "2026-03-02"})
+        entry = self.run_on(date(2026, 4, 1)).history_ids
+        self.assertEqual(entry.level_id, self.level5)
+        self.assertRecordValues(entry, [{"state": "planned", "to_validate": True, "executed": False}])
+        self.assertFalse(self.customer.relance_litigation)
+        self.assertEqual(self.invoice.relance_level_id, self.level4, "not advanced before validation")
+        self.assertFalse(self.run_on(date(2026, 4, 2)).history_ids, "no second planning")
+        entry.action_validate()
+        self.assertEqual(entry.state, "done")
+        self.assertTrue(self.customer.relance_litigation)
+        self.assertTrue(self.customer.relance_blocked)
+        self.assertEqual(self.invoice.relance_level_id, self.level5)
+
+    def test_done_history_is_never_rewritten(self):
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 2, 1)).history_ids
+        with self.assertRaisesRegex(Exception, "cannot be changed"):
+            entry.write({"amount_due": 1.0})
+        with self.assertRaisesRegex(Exception, "cannot be deleted"):
+            entry.unlink()
+
+
+class TestEngineGroupingAndSkips(RelanceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.first_level = cls.standard_plan.level_ids.sorted("sequence")[0]
+
+    def test_one_email_per_customer_for_all_its_invoices(self):
+        inv1 = self.make_invoice(self.customer, "2026-01-31", 1000.0)
+        inv2 = self.make_invoice(self.customer, "2026-01-30", 250.0)
+        other = self.env["res.partner"].create(
+            {"name": "Other", "email": "other@example.com", "relance_plan_id": self.standard_plan.id}
+        )
+        inv3 = self.make_invoice(other, "2026-01-31", 300.0)
+        with self.mock_mail_gateway():
+            run = self.run_on(date(2026, 2, 2))
+        self.assertEqual(len(run.history_ids), 2)
+        mine = run.history_ids.filtered(lambda h: h.partner_id == self.customer)
+        self.assertEqual(mine.move_ids, inv1 | inv2)
+        self.assertEqual(mine.amount_due, 1250.0)
+        self.assertEqual(run.history_ids.filtered(lambda h: h.partner_id == other).move_ids, inv3)
+        mails = self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)
+        self.assertEqual(len(mails), 1)
+        self.assertIn(inv1.name, str(mails.body_html))
+        self.assertIn(inv2.name, str(mails.body_html))
+        self.assertEqual(run.count_email, 2)
+        self.assertEqual(run.count_partners, 2)
+        self.assertEqual(run.count_invoices, 3)
+
+    def test_email_goes_to_the_invoicing_contact(self):
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Accounts payable",
+                "type": "invoice",
+                "parent_id": self.customer.id,
+                "email": "ap@dupont.example.com",
+            }
+        )
+        self.make_invoice(self.customer, "2026-01-31")
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 2, 1)).history_ids
+        self.assertEqual(entry.recipient_id, contact)
+        self.assertEqual(len(self._new_mails.filtered(lambda m: contact in m.recipient_ids)), 1)
+
+    def test_no_email_address_falls_back_to_a_letter(self):
+        self.customer.email = False
+        self.make_invoice(self.customer, "2026-01-31")
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 2, 1)).history_ids
+        self.assertEqual(entry.channel, "letter")
+        self.assertEqual(entry.state, "done")
+        self.assertIn("No email address", entry.fallback_reason)
+        self.assertTrue(entry.attachment_id)
+        self.assertFalse(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids))
+        letters = self.env["relance.history"].search(
+            [("channel", "in", ("letter", "formal_notice")), ("printed", "=", False),
+             ("attachment_id", "!=", False), ("state", "=", "done")]
+        )
+        self.assertIn(entry, letters)
+
+    def test_letter_without_postal_address_fails_visibly(self):
+        self.customer.write({"email": False, "street": False, "city": False, "zip": False})
+        invoice = self.make_invoice(self.customer, "2026-01-31")
+        entry = self.run_on(date(2026, 2, 1)).history_ids
+        self.assertEqual(entry.state, "failed")
+        self.assertIn("no postal address", entry.error)
+        self.assertFalse(invoice.relance_level_id, "a failed action does not advance the invoice")
+
+    def test_paid_invoice_is_never_reminded(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 500.0)
+        self.pay(invoice, 500.0, "2026-01-31")
+        self.assertFalse(self.run_on(date(2026, 2, 1)).history_ids)
+        self.assertFalse(invoice.relance_level_id)
+
+    def test_partly_paid_invoice_reminded_for_the_rest(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 500.0)
+        self.pay(invoice, 200.0, "2026-01-31")
+        entry = self.run_on(date(2026, 2, 1)).history_ids
+        self.assertEqual(entry.amount_due, 300.0)
+
+    def test_excluded_invoice_and_partner_are_skipped(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31")
+        invoice.write({"relance_excluded": True, "relance_exclusion_reason": "Agreed delay"})
+        self.assertTrue(invoice.relance_suspended)
+        self.assertFalse(self.run_on(date(2026, 2, 1)).history_ids)
+        invoice.relance_excluded = False
+        self.customer.relance_excluded = True
+        self.assertFalse(self.run_on(date(2026, 2, 2)).history_ids)
+        self.customer.relance_excluded = False
+        self.assertEqual(self.run_on(date(2026, 2, 3)).history_ids.move_ids, invoice)
+
+    def test_invoice_below_plan_minimum_is_skipped(self):
+        self.customer.relance_plan_id = self.written_plan
+        self.make_invoice(self.customer, "2026-01-31", 10.0)
+        self.assertFalse(self.run_on(date(2026, 2, 5)).history_ids)
+
+    def test_credit_note_and_draft_are_not_reminded(self):
+        draft = self.init_invoice("out_invoice", self.customer, "2026-01-31", amounts=[100.0])
+        self.assertEqual(draft.state, "draft")
+        self.assertFalse(self.run_on(date(2026, 2, 2)).history_ids)
+
+
+class TestEnginePreventiveAndPromise(RelanceCase):
+    def test_preventive_call_before_the_due_date(self):
+        self.customer.relance_plan_id = self.phone_plan
+        invoice = self.make_invoice(self.customer, "2026-03-20", 5000.0)
+        self.assertFalse(self.run_on(date(2026, 3, 12)).history_ids, "8 days before: too early")
+        entry = self.run_on(date(2026, 3, 13)).history_ids
+        self.assertEqual(entry.level_id.offset_days, -7)
+        self.assertEqual(entry.channel, "phone")
+        self.assertEqual(entry.move_ids, invoice)
+
+    def test_preventive_level_is_passed_over_once_overdue(self):
+        self.customer.relance_plan_id = self.phone_plan
+        self.make_invoice(self.customer, "2026-03-01", 5000.0)
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 3, 10)).history_ids
+        self.assertEqual(entry.level_id.offset_days, 3)
+        self.assertEqual(entry.channel, "email")
+
+    def test_promise_pauses_then_dunning_resumes(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 800.0)
+        with self.mock_mail_gateway():
+            self.run_on(date(2026, 2, 1))
+            self.customer.write(
+                {"relance_promise_date": date(2026, 2, 20), "relance_promise_amount": 800.0}
+            )
+            grace = self.standard_plan.grace_days
+            self.assertFalse(self.run_on(date(2026, 2, 10)).history_ids)
+            self.assertFalse(self.run_on(date(2026, 2, 20) + timedelta(days=grace)).history_ids)
+            entry = self.run_on(date(2026, 2, 21) + timedelta(days=grace)).history_ids
+        self.assertEqual(entry.move_ids, invoice)
+        self.assertEqual(entry.level_id.sequence, 20, "resumes at the next level")
+        self.customer._relance_refresh_state(date(2026, 2, 24))
+        self.assertGreater(self.customer.relance_priority, 0)
+
+
+class TestInProcessPayments(RelanceCase):
+    """Odoo 18: a payment on a journal without outstanding account books nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.unbooked_bank = cls.company_data["default_journal_bank"].copy({"name": "Unbooked bank"})
+        cls.unbooked_bank.inbound_payment_method_line_ids.payment_account_id = False
+
+    def test_fully_covered_invoice_is_not_reminded(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 700.0)
+        payment = self.pay(invoice, 700.0, "2026-01-31", journal=self.unbooked_bank)
+        self.assertIn(payment.state, ("in_process", "paid"))
+        self.assertFalse(payment.move_id, "registered, not booked")
+        self.assertEqual(invoice.amount_residual, 700.0, "the receivable stays open")
+        self.assertEqual(invoice.relance_amount_due, 0.0)
+        self.assertFalse(self.run_on(date(2026, 2, 1)).history_ids)
+
+    def test_partly_covered_invoice_is_reminded_for_the_rest(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 700.0)
+        self.pay(invoice, 200.0, "2026-01-31", journal=self.unbooked_bank)
+        self.assertEqual(invoice.relance_amount_due, 500.0)
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 2, 1)).history_ids
+        self.assertEqual(entry.amount_due, 500.0)
+        self.customer.invalidate_recordset()
+        self.assertEqual(
+            self.customer.with_context(relance_date=date(2026, 2, 1)).relance_due_amount, 500.0
+        )
+
+
+class TestMultiCompanyRun(RelanceCase):
+    def test_run_only_touches_its_company(self):
+        other = self.setup_other_company()["company"]
+        self.make_invoice(self.customer, "2026-01-31")
+        other_invoice = self.make_invoice(self.customer, "2026-01-31", company=other)
+        self.assertEqual(other_invoice.company_id, other)
+        with self.mock_mail_gateway():
+            run = self.run_on(date(2026, 2, 1))
+        self.assertNotIn(other_invoice, run.history_ids.move_ids)
+        self.assertFalse(other_invoice.relance_level_id)
+        self.assertEqual(run.company_id, self.company)
