@@ -31,6 +31,7 @@
         "views/relance_run_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
+        "views/relance_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/relance_menus.xml",
     ],

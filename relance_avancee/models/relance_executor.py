@@ -275,3 +275,31 @@ class RelanceExecutor(models.AbstractModel):
             rows,
             total,
         )
+
+    @api.model
+    def _send_duplicates(self, invoices, recipient):
+        """Email a copy of ``invoices`` (their PDF) to ``recipient`` at once."""
+        reports = self.env["ir.actions.report"]
+        attachments = self.env["ir.attachment"]
+        for invoice in invoices:
+            content, _report_type = reports._render_qweb_pdf("account.account_invoices", invoice.ids)
+            attachments |= attachments.create(
+                {
+                    "name": f"{invoice._get_invoice_report_filename()}",
+                    "raw": content,
+                    "res_model": "account.move",
+                    "res_id": invoice.id,
+                    "mimetype": "application/pdf",
+                }
+            )
+        partner = invoices.commercial_partner_id[:1]
+        return partner.with_context(mail_notify_force_send=False).message_post(
+            subject=_("Copy of your invoices %s", ", ".join(invoices.mapped("name"))),
+            body=Markup("<p>%s</p>")
+            % _("Please find attached a copy of the invoices you told us you did not receive."),
+            partner_ids=recipient.ids,
+            attachment_ids=attachments.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+        )

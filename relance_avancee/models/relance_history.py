@@ -109,6 +109,17 @@ class RelanceHistory(models.Model):
         self.env["relance.executor"]._execute(pending)
         return True
 
+    def action_log_call(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Log the Call"),
+            "res_model": "relance.call.outcome",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_history_id": self.id},
+        }
+
     def action_cancel(self):
         for entry in self:
             if entry.state != "planned":

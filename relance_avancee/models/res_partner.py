@@ -136,6 +136,63 @@ class ResPartner(models.Model):
         for partner in self:
             partner.relance_history_count = counts.get(partner.commercial_partner_id, 0)
 
+    def _relance_overdue_invoices(self, date=None):
+        date = date or fields.Date.context_today(self)
+        return self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("amount_residual", ">", 0),
+                ("invoice_date_due", "<", date),
+            ],
+            order="invoice_date_due, id",
+        )
+
+    def action_relance_log_call(self):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        planned = self.env["relance.history"].search(
+            [("partner_id", "=", partner.id), ("channel", "=", "phone"), ("state", "=", "planned")],
+            order="date",
+            limit=1,
+        )
+        return planned.action_log_call() if planned else {
+            "type": "ir.actions.act_window",
+            "name": _("Log a Call"),
+            "res_model": "relance.call.outcome",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": partner.id},
+        }
+
+    def action_relance_send_now(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Send Reminder Now"),
+            "res_model": "relance.send.manual",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "res.partner", "active_ids": self.ids},
+        }
+
+    def action_relance_exclude(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Exclude From Dunning"),
+            "res_model": "relance.exclusion",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "res.partner", "active_ids": self.ids},
+        }
+
+    def action_relance_include(self):
+        for partner in self.commercial_partner_id.filtered("relance_excluded"):
+            partner.write({"relance_excluded": False, "relance_exclusion_reason": False})
+            partner.message_post(body=_("Dunning resumed for this customer."))
+        return True
+
     def _relance_effective_plan(self, company):
         """Plan of the customer: its own or its typology's, else the company default."""
         self.ensure_one()

@@ -1,0 +1,3 @@
+from . import relance_call_outcome
+from . import relance_send_manual
+from . import relance_exclusion

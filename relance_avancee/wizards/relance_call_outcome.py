@@ -1,0 +1,214 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+CALL_OUTCOMES = [
+    ("promise", "Promise to pay"),
+    ("dispute", "Dispute"),
+    ("not_received", "Invoice not received"),
+    ("wrong_contact", "Wrong contact"),
+    ("no_answer", "No answer"),
+    ("claims_paid", "Claims already paid"),
+]
+
+
+class RelanceCallOutcome(models.TransientModel):
+    """Closes a collection call with what the customer said, and confirms it in writing."""
+
+    _name = "relance.call.outcome"
+    _description = "Collection Call Outcome"
+
+    history_id = fields.Many2one("relance.history", string="Planned Call")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    move_ids = fields.Many2many("account.move", string="Invoices")
+    outcome = fields.Selection(CALL_OUTCOMES, required=True, default="promise")
+    currency_id = fields.Many2one(related="partner_id.relance_currency_id")
+    promise_date = fields.Date(string="Promised Payment Date")
+    promise_amount = fields.Monetary(currency_field="currency_id")
+    reschedule_date = fields.Date(
+        string="Call Again On", default=lambda self: fields.Date.context_today(self) + timedelta(days=2)
+    )
+    note = fields.Text(string="What was said")
+    send_confirmation = fields.Boolean(
+        string="Send Written Confirmation",
+        default=True,
+        help="Email the customer what was agreed: every call leaves a written trace.",
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        history = self.env["relance.history"].browse(values.get("history_id"))
+        if history:
+            values.setdefault("partner_id", history.partner_id.id)
+            values.setdefault("move_ids", [fields.Command.set(history.move_ids.ids)])
+        partner = self.env["res.partner"].browse(values.get("partner_id")).commercial_partner_id
+        if partner and not values.get("move_ids"):
+            values["move_ids"] = [fields.Command.set(partner._relance_overdue_invoices().ids)]
+        if "promise_amount" in fields_list and values.get("move_ids"):
+            moves = self.env["account.move"].browse(values["move_ids"][0][2])
+            values["promise_amount"] = sum(moves.mapped("relance_amount_due"))
+        return values
+
+    def action_confirm(self):
+        self.ensure_one()
+        self._check_values()
+        getattr(self, f"_apply_{self.outcome}")()
+        entry = self._close_call()
+        if self.send_confirmation and self.outcome not in ("no_answer", "wrong_contact"):
+            self._send_confirmation(entry)
+        return {"type": "ir.actions.act_window_close"}
+
+    def _check_values(self):
+        today = fields.Date.context_today(self)
+        if self.outcome == "promise":
+            if not self.promise_date or self.promise_date < today:
+                raise UserError(_("Give the payment date the customer promised (today or later)."))
+            if self.promise_amount <= 0:
+                raise UserError(_("The promised amount must be positive."))
+        if self.outcome == "no_answer" and (not self.reschedule_date or self.reschedule_date < today):
+            raise UserError(_("Choose when to call again (today or later)."))
+        if self.outcome in ("dispute", "wrong_contact", "claims_paid") and not self.note:
+            raise UserError(_("Describe what the customer said: the next person will need it."))
+
+    # --- outcomes ------------------------------------------------------------
+
+    def _apply_promise(self):
+        self.partner_id.commercial_partner_id.write(
+            {"relance_promise_date": self.promise_date, "relance_promise_amount": self.promise_amount}
+        )
+
+    def _apply_dispute(self):
+        """Without the disputes addon: suspend the invoices with the reason given."""
+        self.move_ids.write(
+            {"relance_excluded": True, "relance_exclusion_reason": _("Dispute: %s", self.note)}
+        )
+
+    def _apply_not_received(self):
+        recipient = self.env["relance.executor"]._recipient(self.partner_id.commercial_partner_id)
+        if not recipient:
+            raise UserError(_("The customer has no email address: add one to send the duplicates."))
+        self.env["relance.executor"]._send_duplicates(self.move_ids, recipient)
+
+    def _apply_wrong_contact(self):
+        self._schedule_call(fields.Date.context_today(self), _("Find the right contact"))
+
+    def _apply_no_answer(self):
+        self._schedule_call(self.reschedule_date, _("Call again (no answer)"))
+
+    def _apply_claims_paid(self):
+        partner = self.partner_id.commercial_partner_id
+        accountant = self.env.ref("account.group_account_manager").users.filtered(
+            lambda u: self.env.company in u.company_ids
+        )[:1]
+        partner.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=_("Check payment claimed by the customer"),
+            note=Markup("<p>%s</p><p>%s</p>")
+            % (self.note, ", ".join(self.move_ids.mapped("name"))),
+            user_id=(accountant or self.env.user).id,
+        )
+
+    # --- helpers -------------------------------------------------------------
+
+    def _schedule_call(self, when, summary):
+        partner = self.partner_id.commercial_partner_id
+        history = self.history_id
+        self.env["relance.history"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.env.company.id,
+                "move_ids": [fields.Command.set(self.move_ids.ids)],
+                "level_id": history.level_id.id,
+                "channel": "phone",
+                "date": when,
+                "state": "planned",
+                "executed": True,
+                "amount_due": history.amount_due or sum(self.move_ids.mapped("relance_amount_due")),
+                "user_id": self.env.user.id,
+                "activity_id": partner.activity_schedule(
+                    activity_type_id=self.env.ref(
+                        "relance_avancee.mail_activity_type_relance_call"
+                    ).id,
+                    date_deadline=when,
+                    summary=summary,
+                    note=self.note or "",
+                    user_id=self.env.user.id,
+                ).id,
+            }
+        )
+
+    def _close_call(self):
+        """The planned call becomes a done trace (or a new trace for an unplanned call)."""
+        values = {
+            "state": "done",
+            "outcome": self.outcome,
+            "note": Markup("<p>%s</p>") % (self.note or ""),
+            "user_id": self.env.user.id,
+            "date": fields.Date.context_today(self),
+        }
+        entry = self.history_id
+        if entry and entry.state == "planned":
+            activity = entry.activity_id
+            entry.write(values)
+            if activity:
+                activity.action_feedback(feedback=self.note or "")
+        else:
+            entry = self.env["relance.history"].create(
+                {
+                    **values,
+                    "partner_id": self.partner_id.commercial_partner_id.id,
+                    "company_id": self.env.company.id,
+                    "move_ids": [fields.Command.set(self.move_ids.ids)],
+                    "channel": "phone",
+                    "executed": True,
+                    "amount_due": sum(self.move_ids.mapped("relance_amount_due")),
+                }
+            )
+        return entry
+
+    def _send_confirmation(self, entry):
+        partner = self.partner_id.commercial_partner_id
+        recipient = self.env["relance.executor"]._recipient(partner)
+        if not recipient:
+            return
+        partner.with_context(mail_notify_force_send=False).message_post(
+            subject=_("Following our phone call"),
+            body=self._confirmation_body(),
+            partner_ids=recipient.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+
+    def _confirmation_body(self):
+        invoices = ", ".join(self.move_ids.mapped("name"))
+        currency = self.currency_id
+        texts = {
+            "promise": _(
+                "As agreed on the phone today, you will pay %(amount)s on %(date)s "
+                "for invoices %(invoices)s.",
+                amount=currency.format(self.promise_amount),
+                date=self.promise_date,
+                invoices=invoices,
+            ),
+            "dispute": _(
+                "You told us about a problem with invoices %(invoices)s: %(note)s. "
+                "We are looking into it and will come back to you.",
+                invoices=invoices,
+                note=self.note,
+            ),
+            "not_received": _(
+                "As requested, we have sent you a copy of invoices %(invoices)s.",
+                invoices=invoices,
+            ),
+            "claims_paid": _(
+                "You told us invoices %(invoices)s are paid: we are checking our bank records. "
+                "Could you send us the payment details (date, amount, reference)?",
+                invoices=invoices,
+            ),
+        }
+        return Markup("<p>%s</p>") % texts[self.outcome]
