@@ -4,9 +4,11 @@ Odoo sets ``test_tags``/``test_module`` from a metaclass only for tests living i
 ``odoo.addons.*``; this top-level folder sets them itself.
 """
 
+import subprocess
 from datetime import date
 
 from odoo import Command, fields
+from odoo.tests import HttpCase
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.mail.tests.common import MockEmail
@@ -106,4 +108,13 @@ class RelanceCase(RelanceTagged, AccountTestInvoicingCommon, MockEmail):
         return wizard._create_payments()
 
 
-D = date  # short alias for readable fixed dates in tests
+class RelanceHttpCase(RelanceCase, HttpCase):
+    """With Odoo's HTTP server: real PDFs (wkhtmltopdf fetches the assets), tours, portal."""
+
+    def pdf_text(self, content):
+        """The text layer of a PDF, as pdftotext reads it."""
+        self.assertTrue(content.startswith(b"%PDF"), "a real PDF was rendered")
+        result = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+        )
+        return result.stdout.decode()
