@@ -21,6 +21,7 @@
         "data/relance_plan_data.xml",
         "data/relance_typology_data.xml",
         "data/relance_rate_data.xml",
+        "data/product_data.xml",
         "data/ir_cron_data.xml",
         "report/relance_reminder_report.xml",
         "views/relance_level_views.xml",

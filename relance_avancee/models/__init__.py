@@ -6,6 +6,8 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import account_move
+from . import account_move_penalty
+from . import relance_penalty
 from . import relance_history
 from . import relance_engine
 from . import relance_executor

@@ -26,6 +26,9 @@ class RelanceExecutor(models.AbstractModel):
         if not entries:
             return entries
         self._fallback_to_letter(entries.filtered(lambda e: e.channel == "email"))
+        for entry in entries.filtered(lambda e: e.level_id.apply_penalties):
+            self._guarded(entry, self._charge_penalties)
+        entries = entries.filtered(lambda e: e.state == "planned")
         documents = self._render_documents(
             entries.filtered(lambda e: e.channel in ("email", "letter", "formal_notice"))
         )
@@ -39,15 +42,26 @@ class RelanceExecutor(models.AbstractModel):
         return entries
 
     def _execute_one(self, method, entry, document):
+        def run(entry):
+            entry.executed = True
+            method(entry, document)
+            self._advance_invoices(entry)
+
+        self._guarded(entry, run)
+
+    def _guarded(self, entry, function):
+        """Run ``function(entry)`` in a savepoint; a failure is written on the entry."""
         try:
             with self.env.cr.savepoint():
-                entry.executed = True
-                method(entry, document)
-                self._advance_invoices(entry)
+                function(entry)
         except Exception as error:  # noqa: BLE001 - any failure is traced, the run goes on
             _logger.warning("Dunning action %s failed: %s", entry.id, error)
             self.env.invalidate_all()
             entry.write({"state": "failed", "error": str(error), "executed": False})
+
+    def _charge_penalties(self, entry):
+        """Penalty invoices are system documents: created whoever runs the level."""
+        self.env["relance.penalty"].sudo()._charge(entry.sudo())
 
     # --- preparation -------------------------------------------------------
 

@@ -77,11 +77,23 @@ class RelanceHistory(models.Model):
     )
     printed = fields.Boolean(help="Letter printed and posted.")
     invoice_count = fields.Integer(compute="_compute_invoice_count")
+    penalty_ids = fields.One2many("relance.penalty", "history_id", string="Penalties")
+    penalty_total = fields.Monetary(
+        compute="_compute_penalty_total", currency_field="currency_id"
+    )
 
     @api.depends("move_ids")
     def _compute_invoice_count(self):
         for entry in self:
             entry.invoice_count = len(entry.move_ids)
+
+    @api.depends("penalty_ids.total")
+    def _compute_penalty_total(self):
+        for entry in self:
+            entry.penalty_total = sum(
+                p.currency_id._convert(p.total, entry.currency_id, entry.company_id, entry.date)
+                for p in entry.penalty_ids
+            )
 
     @api.depends("partner_id", "level_id", "date")
     def _compute_display_name(self):

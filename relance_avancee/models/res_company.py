@@ -39,6 +39,24 @@ class ResCompany(models.Model):
         default=40.0,
         help="Owed by professional customers for each late invoice (Code de commerce D441-5).",
     )
+    relance_penalty_product_id = fields.Many2one(
+        "product.product",
+        string="Penalty Product",
+        default=lambda self: self.env.ref(
+            "relance_avancee.product_relance_penalty", raise_if_not_found=False
+        ),
+        help="Service without taxes used on penalty invoices.",
+    )
+    relance_penalty_journal_id = fields.Many2one(
+        "account.journal",
+        string="Penalty Journal",
+        domain="[('type', '=', 'sale'), ('company_id', '=', id)]",
+        help="Sales journal of penalty invoices (the default sales journal when empty).",
+    )
+    relance_penalty_post = fields.Boolean(
+        string="Post Penalty Invoices",
+        help="Post penalty invoices at once; otherwise they are created as drafts to review.",
+    )
     relance_invoice_check_mode = fields.Selection(
         [("warn", "Warn"), ("block", "Block posting")],
         string="Invoice Checks",

@@ -24,6 +24,13 @@ class ResConfigSettings(models.TransientModel):
     relance_indemnity_amount = fields.Monetary(
         related="company_id.relance_indemnity_amount", readonly=False
     )
+    relance_penalty_product_id = fields.Many2one(
+        related="company_id.relance_penalty_product_id", readonly=False
+    )
+    relance_penalty_journal_id = fields.Many2one(
+        related="company_id.relance_penalty_journal_id", readonly=False
+    )
+    relance_penalty_post = fields.Boolean(related="company_id.relance_penalty_post", readonly=False)
     relance_invoice_check_mode = fields.Selection(
         related="company_id.relance_invoice_check_mode", readonly=False
     )

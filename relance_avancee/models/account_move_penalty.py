@@ -1,0 +1,197 @@
+from datetime import date as Date
+from datetime import timedelta
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+def _half_year_start(day):
+    return Date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
+def _next_half_year(day):
+    start = _half_year_start(day)
+    return Date(start.year, 7, 1) if start.month == 1 else Date(start.year + 1, 1, 1)
+
+
+class AccountMove(models.Model):
+    """Late-payment interest and fixed indemnity of one overdue customer invoice."""
+
+    _inherit = "account.move"
+
+    relance_penalty_ids = fields.One2many(
+        "relance.penalty", "move_id", string="Penalties Charged", readonly=True
+    )
+    relance_penalty_move_ids = fields.Many2many(
+        "account.move",
+        compute="_compute_relance_penalty_move_ids",
+        string="Penalty Invoices",
+    )
+
+    def _compute_relance_penalty_move_ids(self):
+        for move in self:
+            move.relance_penalty_move_ids = move.relance_penalty_ids.penalty_move_id
+
+    # --- public API ------------------------------------------------------------
+
+    def _relance_compute_penalty(self, date, date_from=None):
+        """Penalty of this invoice up to ``date`` (included), in the invoice's currency.
+
+        Interest runs from the day after the due date (or after ``date_from`` when a
+        previous charge covered the earlier days), on what was left unpaid over each
+        period: a payment stops the accrual of the part it paid on its date. Periods
+        are also split at each half-year, whose reference rate may differ.
+
+        Returns ``{'days', 'rate', 'interest', 'indemnity', 'date_from', 'date_to',
+        'periods'}``, ``rate`` being the rate of the last period, in percent per year.
+        """
+        self.ensure_one()
+        date = fields.Date.to_date(date)
+        currency = self.currency_id
+        start = self._relance_interest_start(date_from)
+        periods = []
+        if start and start <= date:
+            periods = self._relance_interest_periods(start, date)
+        interest = currency.round(sum(p["interest"] for p in periods))
+        return {
+            "days": sum(p["days"] for p in periods),
+            "rate": periods[-1]["rate"] if periods else self._relance_interest_rate(date),
+            "interest": interest,
+            "indemnity": self._relance_indemnity(date),
+            "date_from": start,
+            "date_to": date,
+            "periods": periods,
+        }
+
+    # --- rules ---------------------------------------------------------------
+
+    def _relance_debtor_kind(self):
+        """'public', 'individual' or 'professional': which legal rule applies."""
+        partner = self.commercial_partner_id
+        if partner.relance_typology_id.public_body:
+            return "public"
+        if not partner.is_company:
+            return "individual"
+        return "professional"
+
+    def _relance_interest_start(self, date_from=None):
+        """First day of interest: after the due date (B2B), after the formal notice (B2C)."""
+        first_day = self.invoice_date_due + timedelta(days=1)
+        if self._relance_debtor_kind() == "individual":
+            notice = self.relance_history_ids.filtered(
+                lambda h: h.channel == "formal_notice" and h.state == "done"
+            ).sorted("date")[:1]
+            if not notice:
+                return None
+            first_day = max(first_day, notice.date + timedelta(days=1))
+        if date_from:
+            first_day = max(first_day, fields.Date.to_date(date_from))
+        return first_day
+
+    def _relance_interest_rate(self, day):
+        """Annual rate in percent for ``day``, following the company's settings."""
+        company = self.company_id
+        rates = self.env["relance.rate"]
+        half_year = _half_year_start(day)
+        kind = self._relance_debtor_kind()
+        if kind == "individual":
+            return rates._get_rate("legal_pro", half_year)
+        if kind == "public":
+            return rates._get_rate("ecb", half_year) + company.relance_public_points
+        if company.relance_penalty_mode == "fixed":
+            rate = company.relance_fixed_rate
+        else:
+            rate = rates._get_rate("ecb", half_year) + company.relance_penalty_points
+        floor = 3 * rates._get_rate("legal_pro", half_year)
+        return max(rate, floor)
+
+    def _relance_indemnity(self, date):
+        """Fixed recovery indemnity (D441-5): professionals and public buyers only."""
+        if self._relance_debtor_kind() == "individual":
+            return 0.0
+        company = self.company_id
+        return company.currency_id._convert(
+            company.relance_indemnity_amount, self.currency_id, company, date
+        )
+
+    # --- timeline ------------------------------------------------------------
+
+    def _relance_payment_events(self):
+        """[(date, amount in invoice currency)] of what reduced the amount due, by date.
+
+        Booked payments and credit notes (reconciliation partials) and payments
+        registered but not booked (Odoo 18 'in process' without journal entry).
+        """
+        partials, _exchange = self._get_reconciled_invoices_partials()
+        events = [(counterpart.date, amount) for _partial, amount, counterpart in partials]
+        for payment in self.matched_payment_ids.filtered(
+            lambda p: p.state in ("in_process", "paid") and not p.move_id
+        ):
+            amount = payment.currency_id._convert(
+                payment.amount, self.currency_id, self.company_id, payment.date
+            )
+            events.append((payment.date, min(amount, self.amount_total)))
+        return sorted(events)
+
+    def _relance_interest_periods(self, start, end):
+        """Split [start, end] at payment dates and half-years; interest of each piece."""
+        currency = self.currency_id
+        events = self._relance_payment_events()
+        unpaid = self.amount_total - sum(amount for day, amount in events if day < start)
+        cuts = sorted(
+            {day for day, _amount in events if start < day <= end}
+            | self._relance_half_year_cuts(start, end)
+        )
+        periods = []
+        period_start = start
+        for cut in [*cuts, end + timedelta(days=1)]:
+            days = (cut - period_start).days
+            if days > 0 and currency.compare_amounts(unpaid, 0) > 0:
+                rate = self._relance_interest_rate(period_start)
+                periods.append(
+                    {
+                        "date_from": period_start,
+                        "date_to": cut - timedelta(days=1),
+                        "days": days,
+                        "base": unpaid,
+                        "rate": rate,
+                        "interest": unpaid * rate / 100.0 * days / 365.0,
+                    }
+                )
+            unpaid -= sum(amount for day, amount in events if day == cut)
+            period_start = cut
+        return periods
+
+    def _relance_half_year_cuts(self, start, end):
+        cuts = set()
+        cut = _next_half_year(start)
+        while cut <= end:
+            cuts.add(cut)
+            cut = _next_half_year(cut)
+        return cuts
+
+    # --- charging --------------------------------------------------------------
+
+    def _relance_uncharged_penalty(self, date):
+        """What remains to charge up to ``date``: interest since the last charge,
+        the indemnity if never charged."""
+        self.ensure_one()
+        charged = self.relance_penalty_ids
+        last = max(charged.mapped("date_to"), default=None)
+        penalty = self._relance_compute_penalty(
+            date, date_from=last + timedelta(days=1) if last else None
+        )
+        if charged.filtered(lambda p: p.indemnity):
+            penalty["indemnity"] = 0.0
+        return penalty
+
+    def _relance_check_penalty_setup(self):
+        company = self.company_id
+        if not company.relance_penalty_product_id:
+            raise UserError(
+                _(
+                    "Set the penalty product in Settings > Collections before charging "
+                    "late-payment penalties (company %s).",
+                    company.name,
+                )
+            )

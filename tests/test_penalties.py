@@ -1,0 +1,190 @@
+from datetime import date
+
+from odoo.exceptions import UserError
+
+from .common import RelanceCase
+
+
+class TestPenaltyComputation(RelanceCase):
+    """Figures computed by hand from LEGAL_FR (ECB 2.15 % in 2025 S2 and 2026 S1)."""
+
+    def test_worked_example_45_days_at_ecb_plus_10(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        penalty = invoice._relance_compute_penalty(date(2026, 3, 17))
+        self.assertEqual(penalty["days"], 45)
+        self.assertAlmostEqual(penalty["rate"], 12.15)
+        self.assertEqual(penalty["interest"], 149.79)  # 10,000 x 12.15 % x 45 / 365
+        self.assertEqual(penalty["indemnity"], 40.0)
+
+    def test_no_interest_on_or_before_the_due_date(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        penalty = invoice._relance_compute_penalty(date(2026, 1, 31))
+        self.assertEqual((penalty["days"], penalty["interest"]), (0, 0.0))
+
+    def test_partial_payment_splits_the_computation(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        self.pay(invoice, 4000.0, "2026-02-20")
+        penalty = invoice._relance_compute_penalty(date(2026, 3, 17))
+        # 10,000 x 12.15 % x 19 / 365 (1-19 Feb) + 6,000 x 12.15 % x 26 / 365 (20 Feb - 17 Mar)
+        expected = round(10000 * 0.1215 * 19 / 365 + 6000 * 0.1215 * 26 / 365, 2)
+        self.assertEqual(penalty["interest"], expected)
+        self.assertEqual(penalty["interest"], 115.18)
+        self.assertEqual([p["days"] for p in penalty["periods"]], [19, 26])
+
+    def test_half_year_change_uses_each_half_year_rate(self):
+        invoice = self.make_invoice(self.customer, "2025-06-20", 1000.0)
+        penalty = invoice._relance_compute_penalty(date(2025, 7, 10))
+        # 21-30 June at 2025 S1 (3.15 + 10), 1-10 July at 2025 S2 (2.15 + 10)
+        expected = round(1000 * 0.1315 * 10 / 365 + 1000 * 0.1215 * 10 / 365, 2)
+        self.assertEqual(penalty["interest"], expected)
+
+    def test_public_body_uses_ecb_plus_8(self):
+        self.customer.relance_typology_id = self.env.ref("relance_avancee.relance_typology_public")
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        penalty = invoice._relance_compute_penalty(date(2026, 3, 17))
+        self.assertAlmostEqual(penalty["rate"], 10.15)
+        self.assertEqual(penalty["interest"], 125.14)  # 10,000 x 10.15 % x 45 / 365
+        self.assertEqual(penalty["indemnity"], 40.0)
+
+    def test_individual_gets_legal_rate_from_formal_notice_and_no_indemnity(self):
+        person = self.env["res.partner"].create(
+            {"name": "Jeanne Martin", "email": "jeanne@example.com", "street": "1 rue", "city": "Lyon"}
+        )
+        invoice = self.make_invoice(person, "2026-01-31", 1000.0)
+        before_notice = invoice._relance_compute_penalty(date(2026, 3, 17))
+        self.assertEqual(before_notice["interest"], 0.0, "B2C: interest runs from the notice")
+        self.assertEqual(before_notice["indemnity"], 0.0)
+        self.env["relance.history"].create(
+            {
+                "partner_id": person.id,
+                "move_ids": [(6, 0, invoice.ids)],
+                "channel": "formal_notice",
+                "date": date(2026, 3, 1),
+                "state": "done",
+            }
+        )
+        penalty = invoice._relance_compute_penalty(date(2026, 3, 17))
+        self.assertEqual(penalty["days"], 16)
+        self.assertAlmostEqual(penalty["rate"], 2.62)
+        self.assertEqual(penalty["interest"], round(1000 * 0.0262 * 16 / 365, 2))
+
+    def test_fixed_rate_respects_the_floor_of_three_legal_rates(self):
+        self.company.write({"relance_penalty_mode": "fixed", "relance_fixed_rate": 5.0})
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        self.assertAlmostEqual(invoice._relance_compute_penalty(date(2026, 3, 17))["rate"], 7.86)
+        self.company.relance_fixed_rate = 15.0
+        self.assertAlmostEqual(invoice._relance_compute_penalty(date(2026, 3, 17))["rate"], 15.0)
+
+    def test_foreign_currency_invoice_charged_in_its_currency(self):
+        self.env.user.groups_id += self.env.ref("base.group_multi_currency")
+        code = "EUR" if self.company.currency_id.name != "EUR" else "USD"
+        foreign = self.setup_other_currency(code, rates=[("2026-01-01", 2.0)])
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0, currency=foreign)
+        self.assertEqual(invoice.currency_id, foreign)
+        penalty = invoice._relance_compute_penalty(date(2026, 3, 17))
+        self.assertEqual(penalty["interest"], 149.79, "interest in the invoice currency")
+        self.assertEqual(penalty["indemnity"], 80.0, "40 in company currency at a rate of 2")
+
+    def test_missing_rate_is_a_clear_error(self):
+        invoice = self.make_invoice(self.customer, "2020-01-31", 1000.0)
+        with self.assertRaisesRegex(UserError, "No ECB main refinancing rate is known"):
+            invoice._relance_compute_penalty(date(2020, 3, 1))
+
+
+class TestPenaltyCharging(RelanceCase):
+    """The standard plan's formal notice (+30) applies penalties."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.levels = cls.standard_plan.level_ids.sorted("sequence")
+        cls.notice = cls.levels[3]
+
+    def _at_notice(self, invoice, last_date):
+        invoice.write({"relance_level_id": self.levels[2].id, "relance_last_date": last_date})
+
+    def test_formal_notice_charges_one_penalty_invoice_per_customer(self):
+        inv1 = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        inv2 = self.make_invoice(self.customer, "2026-02-01", 1000.0)
+        self._at_notice(inv1, "2026-02-20")
+        self._at_notice(inv2, "2026-02-20")
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 3, 17)).history_ids
+        self.assertEqual(entry.level_id, self.notice)
+        self.assertEqual(entry.state, "done")
+        penalty_move = entry.penalty_ids.penalty_move_id
+        self.assertEqual(len(penalty_move), 1)
+        self.assertEqual(penalty_move.partner_id, self.customer)
+        self.assertEqual(penalty_move.state, "draft", "drafts by default")
+        # inv1: 149.79 + 40 ; inv2: 1,000 x 12.15 % x 44 / 365 = 14.65 + 40
+        self.assertAlmostEqual(penalty_move.amount_total, 149.79 + 40 + 14.65 + 40)
+        self.assertEqual(penalty_move.amount_tax, 0.0, "no VAT on penalties")
+        self.assertEqual(len(penalty_move.invoice_line_ids), 4)
+        self.assertIn(inv1.name, " ".join(penalty_move.invoice_line_ids.mapped("name")))
+        self.assertEqual(inv1.relance_penalty_move_ids, penalty_move)
+        self.assertIn("149.79", entry.attachment_id.raw.decode())
+
+    def test_second_charge_adds_only_the_accrued_interest(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        self._at_notice(invoice, "2026-02-20")
+        with self.mock_mail_gateway():
+            self.run_on(date(2026, 3, 17))
+        first = invoice.relance_penalty_ids
+        self.assertRecordValues(
+            first, [{"date_from": date(2026, 2, 1), "date_to": date(2026, 3, 17), "days": 45}]
+        )
+        second = self.env["relance.penalty"]._charge(
+            self.env["relance.history"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [(6, 0, invoice.ids)],
+                    "level_id": self.notice.id,
+                    "channel": "formal_notice",
+                    "date": date(2026, 4, 16),
+                }
+            )
+        )
+        self.assertRecordValues(
+            second,
+            [
+                {
+                    "date_from": date(2026, 3, 18),
+                    "date_to": date(2026, 4, 16),
+                    "days": 30,
+                    "interest": 99.86,  # 10,000 x 12.15 % x 30 / 365
+                    "indemnity": 0.0,
+                }
+            ],
+        )
+
+    def test_posted_penalties_when_configured(self):
+        self.company.relance_penalty_post = True
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        self._at_notice(invoice, "2026-02-20")
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 3, 17)).history_ids
+        self.assertEqual(entry.penalty_ids.penalty_move_id.state, "posted")
+
+    def test_missing_penalty_product_fails_the_action_visibly(self):
+        self.company.relance_penalty_product_id = False
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        self._at_notice(invoice, "2026-02-20")
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 3, 17)).history_ids
+        self.assertEqual(entry.state, "failed")
+        self.assertIn("penalty product", entry.error)
+        self.assertFalse(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids))
+        self.assertEqual(invoice.relance_level_id, self.levels[2], "not advanced")
+
+    def test_manager_waives_a_posted_penalty_with_a_credit_note(self):
+        self.company.relance_penalty_post = True
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        self._at_notice(invoice, "2026-02-20")
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 3, 17)).history_ids
+        penalties = entry.penalty_ids
+        with self.assertRaisesRegex(UserError, "manager"):
+            penalties.with_user(self.collector).action_waive("Good customer")
+        penalties.action_waive("Good customer")
+        self.assertEqual(set(penalties.mapped("state")), {"waived"})
+        self.assertEqual(penalties.penalty_move_id.payment_state, "reversed")
