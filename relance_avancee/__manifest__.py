@@ -33,6 +33,7 @@
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/relance_wizard_views.xml",
+        "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/relance_menus.xml",
     ],

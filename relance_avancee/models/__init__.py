@@ -14,3 +14,5 @@ from . import relance_executor
 from . import relance_run
 from . import relance_demo
 from . import mail_activity
+from . import sale_order
+from . import account_payment

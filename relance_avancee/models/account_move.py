@@ -38,6 +38,18 @@ class AccountMove(models.Model):
         string="Days Overdue", compute="_compute_relance_days_overdue"
     )
 
+    relance_partner_blocked = fields.Boolean(compute="_compute_relance_partner_block")
+    relance_partner_block_message = fields.Char(compute="_compute_relance_partner_block")
+
+    @api.depends("partner_id")
+    def _compute_relance_partner_block(self):
+        for move in self:
+            partner = move.partner_id.commercial_partner_id
+            move.relance_partner_blocked = partner.relance_blocked
+            move.relance_partner_block_message = (
+                partner._relance_block_banner() if partner.relance_blocked else False
+            )
+
     @api.depends("relance_excluded")
     def _compute_relance_suspended(self):
         for move in self:

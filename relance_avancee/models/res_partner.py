@@ -104,7 +104,8 @@ class ResPartner(models.Model):
         commercial_ids = self.commercial_partner_id.ids
         if not commercial_ids:
             return {}
-        invoices = self.env["account.move"].search(
+        # Figures only: salespeople see a customer's overdue amount, not its invoices.
+        invoices = self.env["account.move"].sudo().search(
             [
                 ("commercial_partner_id", "in", commercial_ids),
                 ("company_id", "=", self.env.company.id),
@@ -223,6 +224,37 @@ class ResPartner(models.Model):
         return action
 
     # --- state kept by the daily run -----------------------------------------
+
+    def _relance_block_banner(self):
+        """What a salesperson must know about a blocked customer, in one sentence."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        parts = [
+            _(
+                "Customer blocked for unpaid invoices: %(amount)s overdue",
+                amount=partner.relance_currency_id.format(partner.relance_overdue_amount),
+            )
+        ]
+        if partner.relance_oldest_due_date:
+            parts.append(_("oldest due date %s", partner.relance_oldest_due_date))
+        if partner.relance_collector_id:
+            parts.append(_("contact %s (collections)", partner.relance_collector_id.name))
+        if partner.relance_blocked_reason:
+            parts.append(_("reason: %s", partner.relance_blocked_reason))
+        return ", ".join(parts) + "."
+
+    def action_relance_block_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Block or Unblock"),
+            "res_model": "relance.block.partner",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_block": not self.commercial_partner_id.relance_blocked,
+            },
+        }
 
     def _relance_block(self, reason):
         to_block = self.commercial_partner_id.filtered(lambda p: not p.relance_blocked)

@@ -1,3 +1,4 @@
 from . import relance_call_outcome
 from . import relance_send_manual
 from . import relance_exclusion
+from . import relance_block_override
