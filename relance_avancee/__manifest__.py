@@ -37,6 +37,11 @@
         "views/res_config_settings_views.xml",
         "views/relance_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "relance_avancee/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/relance_demo.xml",
     ],
