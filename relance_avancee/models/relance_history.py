@@ -114,6 +114,10 @@ class RelanceHistory(models.Model):
         if any(entry.state == "done" for entry in self):
             raise UserError(_("A dunning action that is done is a trace: it cannot be deleted."))
 
+    def _relance_portal_url(self):
+        """Link to the customer's open invoices; the disputes addon provides it."""
+        return False
+
     def action_validate(self):
         """A collector validates planned actions: they run now."""
         pending = self.filtered(lambda e: e.state == "planned" and e.channel != "phone")

@@ -1,0 +1,7 @@
+from . import relance_dispute_reason
+from . import relance_dispute_team
+from . import relance_dispute_route
+from . import relance_dispute
+from . import account_move
+from . import res_partner
+from . import relance_history

@@ -1,0 +1,59 @@
+from odoo import _, api, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    relance_dispute_ids = fields.Many2many(
+        "relance.dispute",
+        "relance_dispute_account_move_rel",
+        "move_id",
+        "dispute_id",
+        string="Disputes",
+        copy=False,
+        readonly=True,
+    )
+    relance_in_dispute = fields.Boolean(
+        string="In Dispute", compute="_compute_relance_suspended", store=True
+    )
+
+    @api.depends("relance_excluded", "relance_dispute_ids.state")
+    def _compute_relance_suspended(self):
+        for move in self:
+            move.relance_in_dispute = any(
+                d.state in ("new", "assigned", "in_progress") for d in move.relance_dispute_ids
+            )
+        return super()._compute_relance_suspended()
+
+    def _relance_is_suspended(self):
+        return super()._relance_is_suspended() or self.relance_in_dispute
+
+    def action_relance_report_dispute(self):
+        partner = self.commercial_partner_id[:1]
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Report a Dispute"),
+            "res_model": "relance.dispute",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_partner_id": partner.id,
+                "default_move_ids": self.ids,
+            },
+        }
+
+    def _relance_dispute_from_portal(self, reason, message):
+        """A customer reported a problem on this invoice from the portal."""
+        self.ensure_one()
+        dispute = self.env["relance.dispute"].sudo().create(
+            {
+                "partner_id": self.commercial_partner_id.id,
+                "company_id": self.company_id.id,
+                "move_ids": [fields.Command.set(self.ids)],
+                "reason_id": reason.id,
+                "description": message,
+                "source": "portal",
+            }
+        )
+        dispute.message_post(body=_("Reported by the customer from the portal: %s", message))
+        return dispute

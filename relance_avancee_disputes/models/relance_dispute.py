@@ -1,0 +1,314 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .relance_dispute_reason import CATEGORIES, ROOT_PROCESSES
+
+OPEN_STATES = ("new", "assigned", "in_progress")
+
+RESOLUTIONS = [
+    ("credit_note", "Credit note"),
+    ("reinvoicing", "Re-invoicing"),
+    ("duplicate_sent", "Duplicate sent"),
+    ("payment_found", "Payment found"),
+    ("commercial_gesture", "Commercial gesture"),
+    ("rejected", "Rejected"),
+]
+
+
+class RelanceDispute(models.Model):
+    """A customer's reason not to pay some invoices, routed to the team that can solve it.
+
+    While it is open, dunning is suspended on its invoices; when it is resolved or
+    rejected, dunning resumes where it stopped.
+    """
+
+    _name = "relance.dispute"
+    _description = "Customer Dispute"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_open desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(default=lambda self: _("New"), readonly=True, copy=False, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, tracking=True, index=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "relance_dispute_account_move_rel",
+        "dispute_id",
+        "move_id",
+        string="Invoices",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
+        "('state', '=', 'posted')]",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(
+        string="Disputed Amount",
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="By default the residual of the invoices.",
+    )
+    reason_id = fields.Many2one("relance.dispute.reason", required=True, tracking=True)
+    category = fields.Selection(
+        CATEGORIES, compute="_compute_category", store=True, readonly=False, tracking=True
+    )
+    root_process = fields.Selection(related="reason_id.root_process", store=True)
+    state = fields.Selection(
+        [
+            ("new", "New"),
+            ("assigned", "Assigned"),
+            ("in_progress", "In Progress"),
+            ("resolved", "Resolved"),
+            ("rejected", "Rejected"),
+        ],
+        default="new",
+        required=True,
+        tracking=True,
+        group_expand="_group_expand_states",
+        index=True,
+    )
+    team_id = fields.Many2one("relance.dispute.team", tracking=True, index=True)
+    user_id = fields.Many2one("res.users", string="Responsible", tracking=True, index=True)
+    date_open = fields.Date(default=fields.Date.context_today, required=True)
+    deadline = fields.Date(tracking=True)
+    date_closed = fields.Date(readonly=True, copy=False)
+    resolution_days = fields.Integer(compute="_compute_resolution_days", store=True)
+    is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late")
+    escalated = fields.Boolean(readonly=True, copy=False)
+    resolution = fields.Selection(RESOLUTIONS, tracking=True, copy=False)
+    resolution_note = fields.Text(copy=False)
+    description = fields.Text(string="What the customer says")
+    source = fields.Selection(
+        [("collector", "Collector"), ("call", "Phone call"), ("portal", "Customer portal")],
+        default="collector",
+        readonly=True,
+    )
+    payment_id = fields.Many2one("account.payment", string="Payment Found", copy=False)
+
+    @api.model
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in self._fields["state"].selection]
+
+    @api.depends("move_ids")
+    def _compute_amount(self):
+        for dispute in self:
+            dispute.amount = sum(dispute.move_ids.mapped("amount_residual_signed"))
+
+    @api.depends("reason_id")
+    def _compute_category(self):
+        for dispute in self:
+            dispute.category = dispute.reason_id.category or dispute.category
+
+    @api.depends("date_open", "date_closed")
+    def _compute_resolution_days(self):
+        for dispute in self:
+            closed = dispute.date_closed
+            dispute.resolution_days = (closed - dispute.date_open).days if closed else 0
+
+    @api.depends_context("relance_date")
+    def _compute_is_late(self):
+        today = self.env.context.get("relance_date") or fields.Date.context_today(self)
+        for dispute in self:
+            dispute.is_late = bool(
+                dispute.state in OPEN_STATES and dispute.deadline and dispute.deadline < today
+            )
+
+    def _search_is_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on late disputes."))
+        late = [
+            ("state", "in", OPEN_STATES),
+            ("deadline", "<", fields.Date.context_today(self)),
+        ]
+        return late if (operator == "=") == value else ["!", "&", *late]
+
+    # --- lifecycle -----------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("relance.dispute") or _("New")
+        disputes = super().create(vals_list)
+        disputes._check_invoices()
+        disputes.filtered(lambda d: d.state == "new" and not d.team_id)._route()
+        disputes._suspend_note()
+        return disputes
+
+    def _check_invoices(self):
+        for dispute in self:
+            partner = dispute.partner_id.commercial_partner_id
+            foreign = dispute.move_ids.filtered(lambda m: m.commercial_partner_id != partner)
+            if foreign:
+                raise UserError(
+                    _(
+                        "Invoice %(invoice)s belongs to another customer than %(partner)s.",
+                        invoice=foreign[0].name,
+                        partner=partner.name,
+                    )
+                )
+
+    def _route(self):
+        """Assign each dispute following the first matching rule; notify and plan the work."""
+        today = fields.Date.context_today(self)
+        for dispute in self:
+            team, user, sla_days = self.env["relance.dispute.route"]._find(dispute)
+            dispute.write(
+                {
+                    "team_id": team.id,
+                    "user_id": user.id,
+                    "deadline": today + timedelta(days=sla_days or 10),
+                    "state": "assigned" if (team or user) else "new",
+                }
+            )
+            dispute._notify_assignment()
+
+    def _notify_assignment(self):
+        if self.user_id:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=self.deadline,
+                summary=_("Solve dispute %s", self.name),
+                note=self.description or "",
+                user_id=self.user_id.id,
+            )
+        members = (self.team_id.member_ids | self.team_id.leader_id).partner_id
+        if members:
+            self.message_subscribe(partner_ids=members.ids)
+            self.message_post(
+                body=_(
+                    "Dispute assigned to %(team)s (%(user)s), to solve before %(deadline)s.",
+                    team=self.team_id.name or "-",
+                    user=self.user_id.name or "-",
+                    deadline=self.deadline,
+                ),
+                partner_ids=members.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _suspend_note(self):
+        for dispute in self:
+            for move in dispute.move_ids:
+                move.message_post(
+                    body=_("Dunning suspended: dispute %(name)s (%(reason)s).",
+                           name=dispute.name, reason=dispute.reason_id.name)
+                )
+
+    def action_start(self):
+        self.filtered(lambda d: d.state in ("new", "assigned")).write({"state": "in_progress"})
+        return True
+
+    def action_route(self):
+        self._route()
+        return True
+
+    def action_resolve(self, resolution=None, note=None):
+        for dispute in self:
+            resolution = resolution or dispute.resolution
+            if not resolution or resolution == "rejected":
+                raise UserError(_("Choose how dispute %s was resolved.", dispute.name))
+            dispute._close("resolved", resolution, note)
+        return True
+
+    def action_reject(self, note=None):
+        for dispute in self:
+            dispute._close("rejected", "rejected", note or dispute.resolution_note)
+        return True
+
+    def _close(self, state, resolution, note):
+        if self.state not in OPEN_STATES:
+            raise UserError(_("Dispute %s is already closed.", self.name))
+        self.write(
+            {
+                "state": state,
+                "resolution": resolution,
+                "resolution_note": note or self.resolution_note,
+                "date_closed": fields.Date.context_today(self),
+            }
+        )
+        self.activity_ids.action_feedback(feedback=_("Dispute closed"))
+        for move in self.move_ids:
+            move.message_post(body=_("Dispute %s closed: dunning resumes.", self.name))
+
+    def action_reopen(self):
+        self.write({"state": "in_progress", "date_closed": False, "resolution": False})
+        return True
+
+    # --- resolution actions ----------------------------------------------------
+
+    def action_credit_note(self):
+        """Open Odoo's reversal wizard on the disputed invoices."""
+        self.ensure_one()
+        self.message_post(body=_("Credit note requested for %s.", ", ".join(self.move_ids.mapped("name"))))
+        self.resolution = "credit_note"
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Credit Note"),
+            "res_model": "account.move.reversal",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "account.move", "active_ids": self.move_ids.ids},
+        }
+
+    def action_send_duplicate(self):
+        self.ensure_one()
+        recipient = self.env["relance.executor"]._recipient(self.partner_id.commercial_partner_id)
+        if not recipient:
+            raise UserError(_("The customer has no email address: add one first."))
+        self.env["relance.executor"]._send_duplicates(self.move_ids, recipient)
+        self.message_post(body=_("Duplicate of the invoices sent to %s.", recipient.email))
+        self.action_resolve("duplicate_sent")
+        return True
+
+    def action_payment_found(self):
+        self.ensure_one()
+        if not self.payment_id:
+            raise UserError(_("Select the payment that was found."))
+        self.message_post(body=_("Payment found: %s.", self.payment_id.display_name))
+        self.action_resolve("payment_found")
+        return True
+
+    def action_commercial_gesture(self):
+        self.ensure_one()
+        if not self.resolution_note:
+            raise UserError(_("Describe the commercial gesture in the resolution note."))
+        self.message_post(body=_("Commercial gesture: %s", self.resolution_note))
+        self.resolution = "commercial_gesture"
+        return self.action_credit_note()
+
+    # --- SLA -------------------------------------------------------------------
+
+    @api.model
+    def _cron_escalate_late(self, date=None):
+        """Escalate open disputes past their deadline: activity for the team leader."""
+        today = date or fields.Date.context_today(self)
+        late = self.search(
+            [("state", "in", OPEN_STATES), ("deadline", "<", today), ("escalated", "=", False)]
+        )
+        for dispute in late:
+            leader = dispute.team_id.leader_id or dispute.user_id or self.env.user
+            dispute.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=today,
+                summary=_("Late dispute %s: past its deadline", dispute.name),
+                user_id=leader.id,
+            )
+            dispute.message_post(
+                body=_(
+                    "Deadline %(deadline)s passed: escalated to %(leader)s.",
+                    deadline=dispute.deadline,
+                    leader=leader.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        late.write({"escalated": True})
+        return late

@@ -1,0 +1,10 @@
+from odoo import models
+
+
+class RelanceHistory(models.Model):
+    _inherit = "relance.history"
+
+    def _relance_portal_url(self):
+        """Reminder emails link to the customer's statement, where problems are reported."""
+        self.ensure_one()
+        return self.partner_id._relance_statement_url()

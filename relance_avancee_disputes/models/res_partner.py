@@ -1,0 +1,53 @@
+from odoo import _, fields, models, tools
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    relance_dispute_ids = fields.One2many("relance.dispute", "partner_id", string="Disputes")
+    relance_open_dispute_count = fields.Integer(compute="_compute_relance_open_dispute_count")
+
+    def _compute_relance_open_dispute_count(self):
+        counts = dict(
+            self.env["relance.dispute"]._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "in", ("new", "assigned", "in_progress")),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.relance_open_dispute_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_relance_open_disputes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "relance_avancee_disputes.relance_dispute_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_relance_report_dispute(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Report a Dispute"),
+            "res_model": "relance.dispute",
+            "view_mode": "form",
+            "target": "current",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
+
+    def _relance_statement_token(self):
+        """Keyed hash of the customer: the statement link cannot be guessed."""
+        self.ensure_one()
+        return tools.hmac(self.env(su=True), "relance-statement", self.commercial_partner_id.id)
+
+    def _relance_statement_url(self):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        base = partner.get_base_url()
+        return f"{base}/relance/statement/{partner.id}/{partner._relance_statement_token()}"
