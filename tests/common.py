@@ -5,7 +5,6 @@ Odoo sets ``test_tags``/``test_module`` from a metaclass only for tests living i
 """
 
 import subprocess
-from datetime import date
 
 from odoo import Command, fields
 from odoo.tests import HttpCase

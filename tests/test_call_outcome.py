@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 
 from freezegun import freeze_time
 
@@ -76,13 +76,6 @@ class TestCallOutcome(RelanceCase):
         self.assertEqual(len(duplicates), 1)
         self.assertIn(self.invoice.name, duplicates.subject)
 
-    def test_dispute_without_the_addon_suspends_the_invoices(self):
-        if "relance.dispute" in self.env:
-            self.skipTest("the disputes addon takes over this outcome")
-        wizard = self._log_call(outcome="dispute", note="Price differs from the quotation")
-        wizard.action_confirm()
-        self.assertTrue(self.invoice.relance_suspended)
-
     def test_claims_paid_creates_a_check_task(self):
         wizard = self._log_call(outcome="claims_paid", note="Paid by transfer on 10 Feb")
         with self.mock_mail_gateway():
@@ -96,7 +89,9 @@ class TestCallOutcome(RelanceCase):
         action = self.customer.with_user(self.collector).action_relance_log_call()
         self.assertEqual(action["res_model"], "relance.call.outcome")
         wizard = Form(
-            self.env["relance.call.outcome"].with_user(self.collector).with_context(action["context"])
+            self.env["relance.call.outcome"]
+            .with_user(self.collector)
+            .with_context(action["context"])
         )
         wizard.outcome = "promise"
         wizard.promise_date = date(2026, 2, 20)
@@ -133,20 +128,26 @@ class TestManualActions(RelanceCase):
         firm = self.standard_plan.level_ids.sorted("sequence")[1]
         action = self.customer.with_user(self.collector).action_relance_send_now()
         wizard = Form(
-            self.env["relance.send.manual"].with_user(self.collector).with_context(action["context"])
+            self.env["relance.send.manual"]
+            .with_user(self.collector)
+            .with_context(action["context"])
         )
         self.assertEqual(wizard.level_id, self.standard_plan.level_ids.sorted("sequence")[0])
         wizard.level_id = firm
         with self.mock_mail_gateway():
             wizard.save().action_send()
         self.assertEqual(invoice.relance_level_id, firm)
-        self.assertEqual(len(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)), 1)
+        self.assertEqual(
+            len(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)), 1
+        )
 
     def test_exclusion_needs_a_reason_and_is_traced(self):
         invoice = self.make_invoice(self.customer, "2026-01-31", 300.0)
-        wizard = self.env["relance.exclusion"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"reason": "Payment plan agreed"})
+        wizard = (
+            self.env["relance.exclusion"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"reason": "Payment plan agreed"})
+        )
         wizard.action_exclude()
         self.assertTrue(invoice.relance_suspended)
         self.assertEqual(invoice.relance_exclusion_reason, "Payment plan agreed")

@@ -196,7 +196,10 @@ class TestPlanValidation(RelanceCase):
     def test_sms_level_accepted_with_sms_module(self):
         self.assertIn("sms.sms", self.env)
         plan = self.env["relance.plan"].create(
-            {"name": "SMS", "level_ids": [(0, 0, {"name": "Text", "offset_days": 1, "channel": "sms"})]}
+            {
+                "name": "SMS",
+                "level_ids": [(0, 0, {"name": "Text", "offset_days": 1, "channel": "sms"})],
+            }
         )
         self.assertEqual(plan.level_ids.channel, "sms")
 
@@ -217,7 +220,7 @@ class TestPlanValidation(RelanceCase):
             self._plan([{"sequence": 1, "offset_days": 5000}])
 
     def test_negative_minimum_amount_refused(self):
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self.env["relance.plan"].create({"name": "Negative", "min_amount": -1})
 
 

@@ -22,7 +22,9 @@ class DisputeCase(RelanceCase):
         cls.team_quality = ref("relance_avancee_disputes.team_quality")
         cls.team_accounting = ref("relance_avancee_disputes.team_accounting")
         cls.sales_admin = cls._create_relance_user("sales_admin", ["base.group_user"])
-        cls.team_sales.write({"leader_id": cls.sales_admin.id, "member_ids": [(6, 0, cls.sales_admin.ids)]})
+        cls.team_sales.write(
+            {"leader_id": cls.sales_admin.id, "member_ids": [(6, 0, cls.sales_admin.ids)]}
+        )
         cls.invoice = cls.make_invoice(cls.customer, "2026-01-31", 1500.0)
 
     def open_dispute(self, reason, invoices=None, **values):
@@ -161,7 +163,9 @@ class TestDisputeSla(DisputeCase):
 class TestDisputeAccess(DisputeCase):
     def test_team_member_edits_his_teams_disputes_only(self):
         mine = self.open_dispute(self.reason_price)
-        theirs = self.open_dispute(self.reason_defective, self.make_invoice(self.customer, "2026-01-31"))
+        theirs = self.open_dispute(
+            self.reason_defective, self.make_invoice(self.customer, "2026-01-31")
+        )
         self.assertEqual(theirs.team_id, self.team_quality)
         as_member = self.env["relance.dispute"].with_user(self.sales_admin)
         self.assertEqual(as_member.search([("id", "in", (mine | theirs).ids)]), mine)
@@ -194,7 +198,9 @@ class TestDisputePortal(RelanceHttpCase, DisputeCase):
         statement = self.url_open(url)
         self.assertEqual(statement.status_code, 200)
         self.assertIn(self.invoice.name, statement.text)
-        link = re.search(r'href="(/relance/dispute/\d+\?access_token=[^"]+)"', statement.text).group(1)
+        link = re.search(
+            r'href="(/relance/dispute/\d+\?access_token=[^"]+)"', statement.text
+        ).group(1)
         token, form = self._csrf(link.replace("&amp;", "&"))
         self.assertIn(self.reason_price.name, form.text)
         response = self.url_open(

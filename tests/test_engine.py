@@ -57,7 +57,9 @@ class TestEngineEscalation(RelanceCase):
             again = self.run_on(date(2026, 2, 1))
         self.assertEqual(again, run)
         self.assertEqual(len(run.history_ids), 1)
-        self.assertEqual(len(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)), 1)
+        self.assertEqual(
+            len(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)), 1
+        )
 
     def test_crescendo_one_level_per_run_no_jump(self):
         """Discovered 40 days late, the invoice still starts at the first level."""
@@ -85,7 +87,8 @@ class TestEngineEscalation(RelanceCase):
         self.assertEqual(activity.user_id, self.collector)
         self.assertEqual(activity.date_deadline, date(2026, 2, 15))
         self.assertEqual(
-            activity.activity_type_id, self.env.ref("relance_avancee.mail_activity_type_relance_call")
+            activity.activity_type_id,
+            self.env.ref("relance_avancee.mail_activity_type_relance_call"),
         )
         self.assertIn(self.invoice.name, str(activity.note))
         self.assertEqual(activity.res_id, self.customer.id)
@@ -108,15 +111,21 @@ class TestEngineEscalation(RelanceCase):
         self.assertTrue(entry.attachment_id)
         self.assertIn("Formal notice", entry.attachment_id.raw.decode())
         self.assertTrue(self.customer.relance_blocked)
-        self.assertEqual(len(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)), 1)
+        self.assertEqual(
+            len(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)), 1
+        )
 
     def test_litigation_level_waits_for_validation(self):
         self.invoice.write({"relance_level_id": self.level4.id, "relance_last_date": "2026-03-02"})
         entry = self.run_on(date(2026, 4, 1)).history_ids
         self.assertEqual(entry.level_id, self.level5)
-        self.assertRecordValues(entry, [{"state": "planned", "to_validate": True, "executed": False}])
+        self.assertRecordValues(
+            entry, [{"state": "planned", "to_validate": True, "executed": False}]
+        )
         self.assertFalse(self.customer.relance_litigation)
-        self.assertEqual(self.invoice.relance_level_id, self.level4, "not advanced before validation")
+        self.assertEqual(
+            self.invoice.relance_level_id, self.level4, "not advanced before validation"
+        )
         self.assertFalse(self.run_on(date(2026, 4, 2)).history_ids, "no second planning")
         entry.action_validate()
         self.assertEqual(entry.state, "done")
@@ -143,7 +152,11 @@ class TestEngineGroupingAndSkips(RelanceCase):
         inv1 = self.make_invoice(self.customer, "2026-01-31", 1000.0)
         inv2 = self.make_invoice(self.customer, "2026-01-30", 250.0)
         other = self.env["res.partner"].create(
-            {"name": "Other", "email": "other@example.com", "relance_plan_id": self.standard_plan.id}
+            {
+                "name": "Other",
+                "email": "other@example.com",
+                "relance_plan_id": self.standard_plan.id,
+            }
         )
         inv3 = self.make_invoice(other, "2026-01-31", 300.0)
         with self.mock_mail_gateway():
@@ -187,8 +200,12 @@ class TestEngineGroupingAndSkips(RelanceCase):
         self.assertTrue(entry.attachment_id)
         self.assertFalse(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids))
         letters = self.env["relance.history"].search(
-            [("channel", "in", ("letter", "formal_notice")), ("printed", "=", False),
-             ("attachment_id", "!=", False), ("state", "=", "done")]
+            [
+                ("channel", "in", ("letter", "formal_notice")),
+                ("printed", "=", False),
+                ("attachment_id", "!=", False),
+                ("state", "=", "done"),
+            ]
         )
         self.assertIn(entry, letters)
 

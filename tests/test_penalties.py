@@ -48,7 +48,12 @@ class TestPenaltyComputation(RelanceCase):
 
     def test_individual_gets_legal_rate_from_formal_notice_and_no_indemnity(self):
         person = self.env["res.partner"].create(
-            {"name": "Jeanne Martin", "email": "jeanne@example.com", "street": "1 rue", "city": "Lyon"}
+            {
+                "name": "Jeanne Martin",
+                "email": "jeanne@example.com",
+                "street": "1 rue",
+                "city": "Lyon",
+            }
         )
         invoice = self.make_invoice(person, "2026-01-31", 1000.0)
         before_notice = invoice._relance_compute_penalty(date(2026, 3, 17))

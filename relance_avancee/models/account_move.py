@@ -92,9 +92,11 @@ class AccountMove(models.Model):
         )
         for payment in payments:
             available = payment.amount
-            invoices = (payment.invoice_ids & self).filtered(
-                lambda m: m.move_type == "out_invoice"
-            ).sorted(lambda m: (m.invoice_date_due or m.date, m.id))
+            invoices = (
+                (payment.invoice_ids & self)
+                .filtered(lambda m: m.move_type == "out_invoice")
+                .sorted(lambda m: (m.invoice_date_due or m.date, m.id))
+            )
             for invoice in invoices:
                 if available <= 0:
                     break

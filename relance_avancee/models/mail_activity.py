@@ -8,8 +8,10 @@ class MailActivity(models.Model):
 
     def _action_done(self, feedback=False, attachment_ids=None):
         """A collection call marked done closes its planned history entry."""
-        entries = self.env["relance.history"].sudo().search(
-            [("activity_id", "in", self.ids), ("state", "=", "planned")]
+        entries = (
+            self.env["relance.history"]
+            .sudo()
+            .search([("activity_id", "in", self.ids), ("state", "=", "planned")])
         )
         if entries:
             entries.write(

@@ -67,9 +67,13 @@ class RelanceDemo(models.AbstractModel):
     def _generate(self):
         rng = random.Random(42)
         company = self._demo_company()
-        env = self.with_company(company).with_context(
-            allowed_company_ids=company.ids, tracking_disable=True, mail_create_nolog=True
-        ).env
+        env = (
+            self.with_company(company)
+            .with_context(
+                allowed_company_ids=company.ids, tracking_disable=True, mail_create_nolog=True
+            )
+            .env
+        )
         users = self._demo_users(company)
         partners = self._demo_partners(env, users, rng)
         invoices = self._demo_invoices(env, partners, rng)
@@ -106,8 +110,11 @@ class RelanceDemo(models.AbstractModel):
     def _demo_users(self, company):
         Users = self.env["res.users"].with_context(no_reset_password=True)
         specs = [
-            ("collector", "Claire Dubois (collector)", ["relance_avancee.group_relance_user",
-                                                         "account.group_account_invoice"]),
+            (
+                "collector",
+                "Claire Dubois (collector)",
+                ["relance_avancee.group_relance_user", "account.group_account_invoice"],
+            ),
             ("sales", "Sébastien Petit (sales)", ["sales_team.group_sale_salesman"]),
         ]
         users = []
@@ -156,7 +163,7 @@ class RelanceDemo(models.AbstractModel):
                 "parent_id": partner.id,
                 "email": f"factures@{partner.id}.example.com",
             }
-            for partner in partners[:: 4]
+            for partner in partners[::4]
             if partner.email
         ]
         env["res.partner"].create(contacts)
@@ -205,17 +212,26 @@ class RelanceDemo(models.AbstractModel):
             partial = rng.random() < 0.4
             amount = invoice.amount_total * (rng.uniform(0.3, 0.7) if partial else 1.0)
             pay_date = min(invoice.invoice_date_due + timedelta(days=rng.randint(-5, 40)), today)
-            wizard = env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids
-            ).create({"amount": round(amount, 2), "payment_date": max(pay_date, invoice.invoice_date)})
+            wizard = (
+                env["account.payment.register"]
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create(
+                    {
+                        "amount": round(amount, 2),
+                        "payment_date": max(pay_date, invoice.invoice_date),
+                    }
+                )
+            )
             wizard._create_payments()
 
     def _demo_credit_notes(self, env, invoices, rng):
         open_invoices = invoices.filtered(lambda inv: inv.amount_residual > 0)
-        for invoice in open_invoices[:: 40]:
-            reversal = env["account.move.reversal"].with_context(
-                active_model="account.move", active_ids=invoice.ids
-            ).create({"reason": "Geste commercial", "journal_id": invoice.journal_id.id})
+        for invoice in open_invoices[::40]:
+            reversal = (
+                env["account.move.reversal"]
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create({"reason": "Geste commercial", "journal_id": invoice.journal_id.id})
+            )
             reversal.refund_moves()
             credit_note = invoice.reversal_move_ids[:1]
             if credit_note:

@@ -68,7 +68,9 @@ class RelanceExecutor(models.AbstractModel):
     @api.model
     def _recipient(self, partner):
         """The invoicing contact with an email, else the customer itself."""
-        invoice_contact = self.env["res.partner"].browse(partner.address_get(["invoice"])["invoice"])
+        invoice_contact = self.env["res.partner"].browse(
+            partner.address_get(["invoice"])["invoice"]
+        )
         for candidate in (invoice_contact, partner):
             if candidate.email:
                 return candidate
@@ -209,17 +211,14 @@ class RelanceExecutor(models.AbstractModel):
     def _post_email(self, entry, document):
         template = entry.level_id.mail_template_id
         rendered = template._generate_template([entry.id], ["subject", "body_html"])[entry.id]
-        message = (
-            entry.partner_id.with_context(mail_notify_force_send=False)
-            .message_post(
-                body=rendered.get("body_html") or "",
-                subject=rendered.get("subject") or "",
-                partner_ids=entry.recipient_id.ids,
-                attachment_ids=document.ids if document else [],
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                email_layout_xmlid="mail.mail_notification_light",
-            )
+        message = entry.partner_id.with_context(mail_notify_force_send=False).message_post(
+            body=rendered.get("body_html") or "",
+            subject=rendered.get("subject") or "",
+            partner_ids=entry.recipient_id.ids,
+            attachment_ids=document.ids if document else [],
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
         )
         entry.message_id = message
 
@@ -296,7 +295,9 @@ class RelanceExecutor(models.AbstractModel):
         reports = self.env["ir.actions.report"]
         attachments = self.env["ir.attachment"]
         for invoice in invoices:
-            content, _report_type = reports._render_qweb_pdf("account.account_invoices", invoice.ids)
+            content, _report_type = reports._render_qweb_pdf(
+                "account.account_invoices", invoice.ids
+            )
             attachments |= attachments.create(
                 {
                     "name": f"{invoice._get_invoice_report_filename()}",

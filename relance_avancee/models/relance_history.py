@@ -66,7 +66,7 @@ class RelanceHistory(models.Model):
     attachment_id = fields.Many2one("ir.attachment", ondelete="set null")
     message_id = fields.Many2one("mail.message", ondelete="set null")
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
-    recipient_id = fields.Many2one("res.partner", string="Recipient")
+    recipient_id = fields.Many2one("res.partner")
     fallback_reason = fields.Char(
         help="Why the action used another channel than its level's (e.g. no email address)."
     )
@@ -78,9 +78,7 @@ class RelanceHistory(models.Model):
     printed = fields.Boolean(help="Letter printed and posted.")
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     penalty_ids = fields.One2many("relance.penalty", "history_id", string="Penalties")
-    penalty_total = fields.Monetary(
-        compute="_compute_penalty_total", currency_field="currency_id"
-    )
+    penalty_total = fields.Monetary(compute="_compute_penalty_total", currency_field="currency_id")
 
     @api.depends("move_ids")
     def _compute_invoice_count(self):
@@ -99,14 +97,18 @@ class RelanceHistory(models.Model):
     def _compute_display_name(self):
         for entry in self:
             entry.display_name = " - ".join(
-                part for part in (entry.partner_id.name, entry.level_id.name, str(entry.date)) if part
+                part
+                for part in (entry.partner_id.name, entry.level_id.name, str(entry.date))
+                if part
             )
 
     def write(self, vals):
         protected = set(vals) - FIELDS_WRITABLE_WHEN_DONE
         if protected and any(entry.state == "done" for entry in self):
             if not self.env.context.get("relance_history_closing"):
-                raise UserError(_("A dunning action that is done is a trace: it cannot be changed."))
+                raise UserError(
+                    _("A dunning action that is done is a trace: it cannot be changed.")
+                )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -153,6 +155,4 @@ class RelanceHistory(models.Model):
         if not letters:
             raise UserError(_("None of the selected actions has a letter to print."))
         letters.action_mark_printed()
-        return self.env.ref("relance_avancee.action_report_relance_reminder").report_action(
-            letters
-        )
+        return self.env.ref("relance_avancee.action_report_relance_reminder").report_action(letters)

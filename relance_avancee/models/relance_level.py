@@ -22,9 +22,7 @@ class RelanceLevel(models.Model):
     _order = "plan_id, sequence, id"
     _check_company_auto = True
 
-    plan_id = fields.Many2one(
-        "relance.plan", required=True, ondelete="cascade", index=True
-    )
+    plan_id = fields.Many2one("relance.plan", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     sequence = fields.Integer(default=10, required=True)
     name = fields.Char(required=True, translate=True)
@@ -58,7 +56,7 @@ class RelanceLevel(models.Model):
         string="Email Template",
         domain=[("model", "=", "relance.history")],
     )
-    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
+    activity_type_id = fields.Many2one("mail.activity.type")
     call_script = fields.Html(
         translate=True,
         help="What the collector says on the phone at this step.",
@@ -152,4 +150,6 @@ class RelanceLevel(models.Model):
         return "sms.sms" in self.env
 
     def _call_activity_type(self):
-        return self.activity_type_id or self.env.ref("relance_avancee.mail_activity_type_relance_call")
+        return self.activity_type_id or self.env.ref(
+            "relance_avancee.mail_activity_type_relance_call"
+        )

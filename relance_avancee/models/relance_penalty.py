@@ -147,9 +147,7 @@ class RelancePenalty(models.Model):
             if penalty_move.state == "draft":
                 penalty_move.button_cancel()
             elif penalty_move.state == "posted":
-                penalty_move._reverse_moves(
-                    [{"ref": _("Penalty waived: %s", reason)}], cancel=True
-                )
+                penalty_move._reverse_moves([{"ref": _("Penalty waived: %s", reason)}], cancel=True)
             penalty_move.message_post(body=_("Penalty waived: %s", reason))
         self.write({"state": "waived", "waive_reason": reason})
         return True

@@ -22,9 +22,7 @@ class RelancePlan(models.Model):
         default=3,
         help="Days after a promised payment date before dunning resumes.",
     )
-    company_id = fields.Many2one(
-        "res.company", default=lambda self: self.env.company, index=True
-    )
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(
         "res.currency",
         compute="_compute_currency_id",
@@ -35,10 +33,13 @@ class RelancePlan(models.Model):
     level_count = fields.Integer(compute="_compute_level_count")
     typology_ids = fields.One2many("relance.typology", "plan_id", string="Typologies")
 
-    _sql_constraints = [
-        ("min_amount_positive", "CHECK(min_amount >= 0)", "The minimum amount cannot be negative."),
-        ("grace_days_positive", "CHECK(grace_days >= 0)", "Grace days cannot be negative."),
-    ]
+    @api.constrains("min_amount", "grace_days")
+    def _check_amounts(self):
+        for plan in self:
+            if plan.min_amount < 0:
+                raise ValidationError(_("The minimum amount of a plan cannot be negative."))
+            if plan.grace_days < 0:
+                raise ValidationError(_("The grace days of a plan cannot be negative."))
 
     @api.depends("company_id")
     def _compute_currency_id(self):
@@ -72,7 +73,7 @@ class RelancePlan(models.Model):
         """
         for plan in self:
             levels = plan.level_ids.sorted(lambda lvl: (lvl.sequence, lvl.id))
-            for previous, level in zip(levels, levels[1:]):
+            for previous, level in zip(levels, levels[1:], strict=False):
                 if level.sequence == previous.sequence:
                     raise ValidationError(
                         _(

@@ -34,14 +34,19 @@ class RelanceRate(models.Model):
         for record in self:
             if not 0 <= record.rate <= 50:
                 raise ValidationError(
-                    _("A reference rate must be between 0 and 50 %% per year (got %s).", record.rate)
+                    _(
+                        "A reference rate must be between 0 and 50 %% per year (got %s).",
+                        record.rate,
+                    )
                 )
 
     @api.depends("kind", "date_from", "rate")
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for record in self:
-            record.display_name = f"{kinds.get(record.kind, '')} {record.date_from}: {record.rate} %"
+            record.display_name = (
+                f"{kinds.get(record.kind, '')} {record.date_from}: {record.rate} %"
+            )
 
     @api.model
     def _get_rate(self, kind, date):

@@ -112,8 +112,10 @@ class RelanceRun(models.Model):
     # --- engine ------------------------------------------------------------
 
     def _engine(self):
-        return self.env["relance.engine"].with_company(self.company_id).with_context(
-            relance_date=self.date
+        return (
+            self.env["relance.engine"]
+            .with_company(self.company_id)
+            .with_context(relance_date=self.date)
         )
 
     def _run(self, commit=False, batch_size=BATCH_SIZE, max_batches=None):

@@ -31,9 +31,7 @@ class RelanceTypology(models.Model):
         help="Public buyers: long payment circuits and moratorium interest "
         "(ECB rate + 8 points) instead of the commercial rate.",
     )
-    company_id = fields.Many2one(
-        "res.company", default=lambda self: self.env.company, index=True
-    )
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
     partner_count = fields.Integer(compute="_compute_partner_count")

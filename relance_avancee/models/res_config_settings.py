@@ -8,18 +8,14 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.relance_default_plan_id", readonly=False
     )
     relance_auto_run = fields.Boolean(related="company_id.relance_auto_run", readonly=False)
-    relance_auto_unblock = fields.Boolean(
-        related="company_id.relance_auto_unblock", readonly=False
-    )
+    relance_auto_unblock = fields.Boolean(related="company_id.relance_auto_unblock", readonly=False)
     relance_penalty_mode = fields.Selection(
         related="company_id.relance_penalty_mode", readonly=False
     )
     relance_penalty_points = fields.Float(
         related="company_id.relance_penalty_points", readonly=False
     )
-    relance_public_points = fields.Float(
-        related="company_id.relance_public_points", readonly=False
-    )
+    relance_public_points = fields.Float(related="company_id.relance_public_points", readonly=False)
     relance_fixed_rate = fields.Float(related="company_id.relance_fixed_rate", readonly=False)
     relance_indemnity_amount = fields.Monetary(
         related="company_id.relance_indemnity_amount", readonly=False

@@ -52,9 +52,7 @@ class ResPartner(models.Model):
         help="Overdue amount (thousands) x days late (weeks) x typology weight, "
         "doubled after a broken promise: the higher, the sooner to work.",
     )
-    relance_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_relance_currency_id"
-    )
+    relance_currency_id = fields.Many2one("res.currency", compute="_compute_relance_currency_id")
     relance_overdue_amount = fields.Monetary(
         string="Overdue Amount",
         currency_field="relance_currency_id",
@@ -105,14 +103,18 @@ class ResPartner(models.Model):
         if not commercial_ids:
             return {}
         # Figures only: salespeople see a customer's overdue amount, not its invoices.
-        invoices = self.env["account.move"].sudo().search(
-            [
-                ("commercial_partner_id", "in", commercial_ids),
-                ("company_id", "=", self.env.company.id),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("state", "=", "posted"),
-                ("amount_residual", "!=", 0),
-            ]
+        invoices = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "in", commercial_ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                    ("amount_residual", "!=", 0),
+                ]
+            )
         )
         still_due = invoices._relance_amount_due_map(in_company_currency=True)
         figures = {}
@@ -122,7 +124,9 @@ class ResPartner(models.Model):
             due += amount
             if amount > 0 and invoice.invoice_date_due and invoice.invoice_date_due < date:
                 overdue += amount
-                oldest = min(oldest, invoice.invoice_date_due) if oldest else invoice.invoice_date_due
+                oldest = (
+                    min(oldest, invoice.invoice_date_due) if oldest else invoice.invoice_date_due
+                )
             figures[invoice.commercial_partner_id.id] = (due, overdue, oldest)
         return figures
 
@@ -159,14 +163,18 @@ class ResPartner(models.Model):
             order="date",
             limit=1,
         )
-        return planned.action_log_call() if planned else {
-            "type": "ir.actions.act_window",
-            "name": _("Log a Call"),
-            "res_model": "relance.call.outcome",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_partner_id": partner.id},
-        }
+        return (
+            planned.action_log_call()
+            if planned
+            else {
+                "type": "ir.actions.act_window",
+                "name": _("Log a Call"),
+                "res_model": "relance.call.outcome",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_partner_id": partner.id},
+            }
+        )
 
     def action_relance_send_now(self):
         return {
@@ -271,7 +279,11 @@ class ResPartner(models.Model):
     def _relance_unblock(self, reason):
         to_unblock = self.commercial_partner_id.filtered("relance_blocked")
         to_unblock.write(
-            {"relance_blocked": False, "relance_blocked_reason": False, "relance_blocked_date": False}
+            {
+                "relance_blocked": False,
+                "relance_blocked_reason": False,
+                "relance_blocked_date": False,
+            }
         )
         for partner in to_unblock:
             partner.message_post(body=_("Customer unblocked: %s", reason))

@@ -29,7 +29,8 @@ class RelanceCallOutcome(models.TransientModel):
     promise_date = fields.Date(string="Promised Payment Date")
     promise_amount = fields.Monetary(currency_field="currency_id")
     reschedule_date = fields.Date(
-        string="Call Again On", default=lambda self: fields.Date.context_today(self) + timedelta(days=2)
+        string="Call Again On",
+        default=lambda self: fields.Date.context_today(self) + timedelta(days=2),
     )
     note = fields.Text(string="What was said")
     send_confirmation = fields.Boolean(
@@ -69,7 +70,9 @@ class RelanceCallOutcome(models.TransientModel):
                 raise UserError(_("Give the payment date the customer promised (today or later)."))
             if self.promise_amount <= 0:
                 raise UserError(_("The promised amount must be positive."))
-        if self.outcome == "no_answer" and (not self.reschedule_date or self.reschedule_date < today):
+        if self.outcome == "no_answer" and (
+            not self.reschedule_date or self.reschedule_date < today
+        ):
             raise UserError(_("Choose when to call again (today or later)."))
         if self.outcome in ("dispute", "wrong_contact", "claims_paid") and not self.note:
             raise UserError(_("Describe what the customer said: the next person will need it."))
@@ -78,7 +81,10 @@ class RelanceCallOutcome(models.TransientModel):
 
     def _apply_promise(self):
         self.partner_id.commercial_partner_id.write(
-            {"relance_promise_date": self.promise_date, "relance_promise_amount": self.promise_amount}
+            {
+                "relance_promise_date": self.promise_date,
+                "relance_promise_amount": self.promise_amount,
+            }
         )
 
     def _apply_dispute(self):

@@ -18,7 +18,6 @@ class RelanceSendManual(models.TransientModel):
     plan_id = fields.Many2one("relance.plan", compute="_compute_plan_id")
     level_id = fields.Many2one(
         "relance.level",
-        string="Level",
         required=True,
         domain="[('plan_id', '=', plan_id), ('channel', '!=', 'litigation')]",
     )
@@ -70,9 +69,7 @@ class RelanceSendManual(models.TransientModel):
                 "level_id": self.level_id.id,
                 "channel": self.level_id.channel,
                 "date": fields.Date.context_today(self),
-                "amount_due": sum(
-                    moves._relance_amount_due_map(in_company_currency=True).values()
-                ),
+                "amount_due": sum(moves._relance_amount_due_map(in_company_currency=True).values()),
                 "user_id": self.env.user.id,
             }
         )

@@ -19,30 +19,54 @@ class RelanceDisputePortal(CustomerPortal):
     the customer for the statement page): nobody sees another customer's invoices.
     """
 
-    @http.route("/relance/statement/<int:partner_id>/<string:token>", type="http", auth="public", website=True)
+    @http.route(
+        "/relance/statement/<int:partner_id>/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+    )
     def relance_statement(self, partner_id, token, **kw):
         partner = request.env["res.partner"].sudo().browse(partner_id).exists()
         if not partner or not consteq(partner._relance_statement_token(), token):
             return request.not_found()
-        invoices = request.env["account.move"].sudo().search(
-            [("commercial_partner_id", "=", partner.id), *OPEN_INVOICE_DOMAIN],
-            order="invoice_date_due",
+        invoices = (
+            request.env["account.move"]
+            .sudo()
+            .search(
+                [("commercial_partner_id", "=", partner.id), *OPEN_INVOICE_DOMAIN],
+                order="invoice_date_due",
+            )
         )
         return request.render(
             "relance_avancee_disputes.portal_relance_statement",
             {"partner": partner, "invoices": invoices},
         )
 
-    @http.route("/relance/dispute/<int:move_id>", type="http", auth="public", methods=["GET", "POST"], website=True)
-    def relance_report_problem(self, move_id, access_token=None, reason_id=None, message=None, **kw):
+    @http.route(
+        "/relance/dispute/<int:move_id>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=True,
+    )
+    def relance_report_problem(
+        self, move_id, access_token=None, reason_id=None, message=None, **kw
+    ):
         try:
             invoice = self._document_check_access("account.move", move_id, access_token)
         except (AccessError, MissingError):
             return request.not_found()
         if invoice.move_type != "out_invoice" or invoice.state != "posted":
             return request.not_found()
-        reasons = request.env["relance.dispute.reason"].sudo().search([("portal_visible", "=", True)])
-        values = {"invoice": invoice, "reasons": reasons, "access_token": access_token, "error": False}
+        reasons = (
+            request.env["relance.dispute.reason"].sudo().search([("portal_visible", "=", True)])
+        )
+        values = {
+            "invoice": invoice,
+            "reasons": reasons,
+            "access_token": access_token,
+            "error": False,
+        }
         if request.httprequest.method == "POST":
             reason = reasons.filtered(lambda r: str(r.id) == str(reason_id))
             if not reason or not (message or "").strip():

@@ -45,15 +45,19 @@ class AccountMove(models.Model):
     def _relance_dispute_from_portal(self, reason, message):
         """A customer reported a problem on this invoice from the portal."""
         self.ensure_one()
-        dispute = self.env["relance.dispute"].sudo().create(
-            {
-                "partner_id": self.commercial_partner_id.id,
-                "company_id": self.company_id.id,
-                "move_ids": [fields.Command.set(self.ids)],
-                "reason_id": reason.id,
-                "description": message,
-                "source": "portal",
-            }
+        dispute = (
+            self.env["relance.dispute"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.commercial_partner_id.id,
+                    "company_id": self.company_id.id,
+                    "move_ids": [fields.Command.set(self.ids)],
+                    "reason_id": reason.id,
+                    "description": message,
+                    "source": "portal",
+                }
+            )
         )
         dispute.message_post(body=_("Reported by the customer from the portal: %s", message))
         return dispute

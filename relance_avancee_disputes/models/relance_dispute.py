@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .relance_dispute_reason import CATEGORIES, ROOT_PROCESSES
+from .relance_dispute_reason import CATEGORIES
 
 OPEN_STATES = ("new", "assigned", "in_progress")
 
@@ -35,7 +35,11 @@ class RelanceDispute(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, tracking=True, index=True,
+        "res.partner",
+        string="Customer",
+        required=True,
+        tracking=True,
+        index=True,
         domain="[('parent_id', '=', False)]",
     )
     move_ids = fields.Many2many(
@@ -147,7 +151,7 @@ class RelanceDispute(models.Model):
     def _check_invoices(self):
         for dispute in self:
             partner = dispute.partner_id.commercial_partner_id
-            foreign = dispute.move_ids.filtered(lambda m: m.commercial_partner_id != partner)
+            foreign = dispute.move_ids.filtered(lambda m, p=partner: m.commercial_partner_id != p)
             if foreign:
                 raise UserError(
                     _(
@@ -199,8 +203,11 @@ class RelanceDispute(models.Model):
         for dispute in self:
             for move in dispute.move_ids:
                 move.message_post(
-                    body=_("Dunning suspended: dispute %(name)s (%(reason)s).",
-                           name=dispute.name, reason=dispute.reason_id.name)
+                    body=_(
+                        "Dunning suspended: dispute %(name)s (%(reason)s).",
+                        name=dispute.name,
+                        reason=dispute.reason_id.name,
+                    )
                 )
 
     def action_start(self):
@@ -248,7 +255,9 @@ class RelanceDispute(models.Model):
     def action_credit_note(self):
         """Open Odoo's reversal wizard on the disputed invoices."""
         self.ensure_one()
-        self.message_post(body=_("Credit note requested for %s.", ", ".join(self.move_ids.mapped("name"))))
+        self.message_post(
+            body=_("Credit note requested for %s.", ", ".join(self.move_ids.mapped("name")))
+        )
         self.resolution = "credit_note"
         return {
             "type": "ir.actions.act_window",

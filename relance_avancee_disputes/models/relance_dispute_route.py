@@ -16,9 +16,7 @@ class RelanceDisputeRoute(models.Model):
     category = fields.Selection(CATEGORIES, help="Empty: any category.")
     reason_ids = fields.Many2many("relance.dispute.reason", string="Reasons", help="Empty: any.")
     min_amount = fields.Monetary(currency_field="currency_id", help="Disputed amount from.")
-    currency_id = fields.Many2one(
-        "res.currency", default=lambda self: self.env.company.currency_id
-    )
+    currency_id = fields.Many2one("res.currency", default=lambda self: self.env.company.currency_id)
     typology_ids = fields.Many2many("relance.typology", string="Typologies", help="Empty: any.")
     company_id = fields.Many2one("res.company", help="Empty: every company.")
     team_id = fields.Many2one("relance.dispute.team", required=True)

@@ -5,12 +5,13 @@ from odoo.exceptions import UserError
 class RelanceCallOutcome(models.TransientModel):
     _inherit = "relance.call.outcome"
 
-    dispute_reason_id = fields.Many2one("relance.dispute.reason", string="Dispute Reason")
+    dispute_reason_id = fields.Many2one("relance.dispute.reason")
 
     def _check_values(self):
-        super()._check_values()
+        res = super()._check_values()
         if self.outcome == "dispute" and not self.dispute_reason_id:
             raise UserError(_("Choose the reason of the dispute."))
+        return res
 
     def _apply_dispute(self):
         """Hand the problem to the disputes workflow: routed, and dunning suspended."""
