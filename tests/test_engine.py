@@ -328,3 +328,45 @@ class TestMultiCompanyRun(RelanceCase):
         self.assertNotIn(other_invoice, run.history_ids.move_ids)
         self.assertFalse(other_invoice.relance_level_id)
         self.assertEqual(run.company_id, self.company)
+
+
+class TestSmsChannel(RelanceCase):
+    def test_sms_level_queues_a_text_to_the_mobile(self):
+        plan = self.env["relance.plan"].create(
+            {
+                "name": "SMS plan",
+                "level_ids": [(0, 0, {"name": "Text", "offset_days": 2, "channel": "sms"})],
+            }
+        )
+        self.customer.write({"relance_plan_id": plan.id, "mobile": "+33612345678"})
+        self.make_invoice(self.customer, "2026-01-31", 420.0)
+        entry = self.run_on(date(2026, 2, 2)).history_ids
+        self.assertEqual(entry.state, "done")
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(sms), 1)
+        self.assertIn("420.00", sms.body)
+
+    def test_sms_without_a_number_fails_visibly(self):
+        plan = self.env["relance.plan"].create(
+            {
+                "name": "SMS plan",
+                "level_ids": [(0, 0, {"name": "Text", "offset_days": 2, "channel": "sms"})],
+            }
+        )
+        self.customer.write({"relance_plan_id": plan.id, "mobile": False, "phone": False})
+        self.make_invoice(self.customer, "2026-01-31", 420.0)
+        entry = self.run_on(date(2026, 2, 2)).history_ids
+        self.assertEqual(entry.state, "failed")
+        self.assertIn("no phone number", entry.error)
+
+
+class TestPartnerCollectionsTab(RelanceCase):
+    def test_tab_lists_open_invoices_and_history(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 100.0)
+        paid = self.make_invoice(self.customer, "2026-01-31", 50.0)
+        self.pay(paid, 50.0, "2026-01-31")
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 2, 1)).history_ids
+        self.assertEqual(self.customer.relance_open_invoice_ids, invoice)
+        self.assertEqual(self.customer.relance_history_ids, entry)
+        self.assertEqual(self.customer.relance_history_count, 1)

@@ -69,6 +69,12 @@ class ResPartner(models.Model):
         string="Oldest Due Date", compute="_compute_relance_amounts"
     )
     relance_history_count = fields.Integer(compute="_compute_relance_history_count")
+    relance_history_ids = fields.One2many(
+        "relance.history", "partner_id", string="Dunning History", readonly=True
+    )
+    relance_open_invoice_ids = fields.Many2many(
+        "account.move", compute="_compute_relance_open_invoice_ids", string="Open Invoices"
+    )
 
     @api.model
     def _commercial_fields(self):
@@ -129,6 +135,20 @@ class ResPartner(models.Model):
                 )
             figures[invoice.commercial_partner_id.id] = (due, overdue, oldest)
         return figures
+
+    @api.depends_context("company")
+    def _compute_relance_open_invoice_ids(self):
+        for partner in self:
+            partner.relance_open_invoice_ids = self.env["account.move"].search(
+                [
+                    ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+                    ("company_id", "=", self.env.company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("amount_residual", ">", 0),
+                ],
+                order="invoice_date_due, id",
+            )
 
     def _compute_relance_history_count(self):
         counts = dict(

@@ -85,7 +85,9 @@ class RelanceDispute(models.Model):
     date_open = fields.Date(default=fields.Date.context_today, required=True)
     deadline = fields.Date(tracking=True)
     date_closed = fields.Date(readonly=True, copy=False)
-    resolution_days = fields.Integer(compute="_compute_resolution_days", store=True)
+    resolution_days = fields.Integer(
+        compute="_compute_resolution_days", store=True, aggregator="avg"
+    )
     is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late")
     escalated = fields.Boolean(readonly=True, copy=False)
     resolution = fields.Selection(RESOLUTIONS, tracking=True, copy=False)
