@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Relance avancée - Reports",
-    "summary": "Reminder letters, formal notice, detailed aged balance and collection KPIs",
+    "summary": "Reminder letters, formal notice, detailed aged balance (screen, PDF, XLSX) "
+    "and collection KPIs",
     "version": "18.0.1.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/relance-avancee/relance-avancee",
@@ -10,5 +11,12 @@
     "license": "LGPL-3",
     "installable": True,
     "depends": ["relance_avancee"],
-    "data": [],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "report/relance_aged_balance_report.xml",
+        "report/relance_reminder_documents.xml",
+        "views/relance_aged_balance_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
 }

@@ -69,12 +69,15 @@ class RelanceCase(RelanceTagged, AccountTestInvoicingCommon, MockEmail):
         )
 
     @classmethod
-    def make_invoice(cls, partner, due_date, amount=1000.0, currency=None, company=None):
-        """A posted customer invoice due on ``due_date`` (no payment term: due = invoice date)."""
+    def make_invoice(
+        cls, partner, due_date, amount=1000.0, currency=None, company=None, invoice_date=None
+    ):
+        """A posted customer invoice due on ``due_date``, issued on ``invoice_date``
+        (default: the due date)."""
         invoice = cls.init_invoice(
             "out_invoice",
             partner=partner,
-            invoice_date=fields.Date.to_date(due_date),
+            invoice_date=fields.Date.to_date(invoice_date or due_date),
             amounts=[amount],
             taxes=[],
             currency=currency,
@@ -111,9 +114,9 @@ class RelanceHttpCase(RelanceCase, HttpCase):
     """With Odoo's HTTP server: real PDFs (wkhtmltopdf fetches the assets), tours, portal."""
 
     def pdf_text(self, content):
-        """The text layer of a PDF, as pdftotext reads it."""
+        """The text layer of a PDF, as pdftotext reads it, whitespace collapsed."""
         self.assertTrue(content.startswith(b"%PDF"), "a real PDF was rendered")
         result = subprocess.run(
             ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
         )
-        return result.stdout.decode()
+        return " ".join(result.stdout.decode().split())

@@ -1,0 +1,1 @@
+from . import relance_aged_balance_report
