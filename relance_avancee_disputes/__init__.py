@@ -1,1 +1,3 @@
-from . import controllers, models, wizards
+from . import controllers
+from . import models
+from . import wizards

@@ -1,20 +1,18 @@
-from . import (
-    account_move,
-    account_move_penalty,
-    account_payment,
-    mail_activity,
-    relance_demo,
-    relance_engine,
-    relance_executor,
-    relance_history,
-    relance_level,
-    relance_penalty,
-    relance_plan,
-    relance_rate,
-    relance_run,
-    relance_typology,
-    res_company,
-    res_config_settings,
-    res_partner,
-    sale_order,
-)
+from . import account_move
+from . import account_move_penalty
+from . import account_payment
+from . import mail_activity
+from . import relance_demo
+from . import relance_engine
+from . import relance_executor
+from . import relance_history
+from . import relance_level
+from . import relance_penalty
+from . import relance_plan
+from . import relance_rate
+from . import relance_run
+from . import relance_typology
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import sale_order

@@ -1,1 +1,4 @@
-from . import relance_block_override, relance_call_outcome, relance_exclusion, relance_send_manual
+from . import relance_block_override
+from . import relance_call_outcome
+from . import relance_exclusion
+from . import relance_send_manual

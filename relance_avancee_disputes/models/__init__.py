@@ -1,9 +1,7 @@
-from . import (
-    account_move,
-    relance_dispute,
-    relance_dispute_reason,
-    relance_dispute_route,
-    relance_dispute_team,
-    relance_history,
-    res_partner,
-)
+from . import account_move
+from . import relance_dispute
+from . import relance_dispute_reason
+from . import relance_dispute_route
+from . import relance_dispute_team
+from . import relance_history
+from . import res_partner
