@@ -1,0 +1,93 @@
+from datetime import date
+
+from odoo.exceptions import ValidationError
+
+from .common import RelanceCase, RelanceHttpCase
+
+ADDONS = ["relance_avancee", "relance_avancee_disputes", "relance_avancee_reports"]
+
+
+class FrenchMixin:
+    @classmethod
+    def load_french(cls):
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(ADDONS, ["fr_FR"], overwrite=True)
+
+
+class TestFrenchMessages(FrenchMixin, RelanceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.load_french()
+
+    def test_validation_errors_in_the_users_language(self):
+        with self.assertRaisesRegex(ValidationError, "doivent augmenter strictement"):
+            self.env["relance.plan"].with_context(lang="fr_FR").create(
+                {
+                    "name": "Plan",
+                    "level_ids": [
+                        (
+                            0,
+                            0,
+                            {"name": "A", "sequence": 1, "offset_days": 10, "channel": "letter"},
+                        ),
+                        (0, 0, {"name": "B", "sequence": 2, "offset_days": 5, "channel": "letter"}),
+                    ],
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "choisissez son modèle d'e-mail"):
+            self.env["relance.plan"].with_context(lang="fr_FR").create(
+                {"name": "Plan", "level_ids": [(0, 0, {"name": "A", "offset_days": 1})]}
+            )
+
+    def test_default_data_reads_in_french(self):
+        plan = self.standard_plan.with_context(lang="fr_FR")
+        self.assertEqual(plan.name, "Crescendo B2B standard")
+        self.assertEqual(
+            self.env.ref("relance_avancee.relance_typology_key_account")
+            .with_context(lang="fr_FR")
+            .name,
+            "Grand compte",
+        )
+        reason = self.env.ref("relance_avancee_disputes.reason_not_received")
+        self.assertEqual(reason.with_context(lang="fr_FR").name, "Facture non reçue")
+
+    def test_reminder_email_follows_the_customers_language(self):
+        self.customer.lang = "fr_FR"
+        self.make_invoice(self.customer, "2026-01-31", 300.0)
+        with self.mock_mail_gateway():
+            self.run_on(date(2026, 2, 1))
+        mail = self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)
+        self.assertIn("Sauf erreur de notre part", str(mail.body_html))
+        self.assertIn("relance de paiement", mail.subject)
+
+
+class TestFrenchDocuments(FrenchMixin, RelanceHttpCase):
+    test_module = "relance_avancee_reports"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.load_french()
+
+    def test_formal_notice_in_french_for_a_french_customer(self):
+        self.customer.lang = "fr_FR"
+        levels = self.standard_plan.level_ids.sorted("sequence")
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        invoice.write({"relance_level_id": levels[2].id, "relance_last_date": "2026-02-20"})
+        self.env = self.env(context=dict(self.env.context, force_report_rendering=True))
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 3, 17)).history_ids
+        text = self.pdf_text(entry.attachment_id.raw)
+        for mention in (
+            "Mise en demeure de payer",
+            "Créancier",
+            "Débiteur",
+            "Lettre recommandée avec accusé de réception",
+            "injonction de payer",
+            "L441-10",
+            "D441-5",
+            invoice.name,
+        ):
+            self.assertIn(mention, text)
+        self.assertNotIn("Formal notice", text)
