@@ -1,4 +1,5 @@
 import logging
+import threading
 import zlib
 from contextlib import contextmanager
 
@@ -197,10 +198,15 @@ class RelanceRun(models.Model):
             "to_validate": not level.auto_execute,
         }
 
+    @staticmethod
+    def _lock_key(company):
+        """PostgreSQL advisory lock key of a company's dunning run."""
+        return zlib.crc32(b"relance.run") * 100000 + company.id
+
     @contextmanager
     def _lock(self):
         """A session-level advisory lock: one run per company at a time, across commits."""
-        key = zlib.crc32(b"relance.run") * 100000 + self.company_id.id
+        key = self._lock_key(self.company_id)
         self.env.cr.execute("SELECT pg_try_advisory_lock(%s)", [key])
         if not self.env.cr.fetchone()[0]:
             raise UserError(
@@ -215,7 +221,8 @@ class RelanceRun(models.Model):
             self.env.cr.execute("SELECT pg_advisory_unlock(%s)", [key])
 
     def _commit(self):
-        if not self.env.registry.in_test_mode():
+        """Commit a finished batch: a crash later on never undoes what was sent."""
+        if not getattr(threading.current_thread(), "testing", False):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _notify_cron_progress(self, done, remaining):
@@ -246,11 +253,12 @@ class RelanceRun(models.Model):
 
         Progress is reported to the cron, which calls again while work remains.
         """
-        companies = self.env["res.company"].search([("relance_auto_run", "=", True)])
+        runs = self.sudo()  # the scheduler acts for every company
+        companies = runs.env["res.company"].search([("relance_auto_run", "=", True)])
         remaining = 0
         for company in companies:
-            today = fields.Date.context_today(self.with_company(company))
-            run = self.with_company(company)._get_or_create(company, today)
+            today = fields.Date.context_today(runs.with_company(company))
+            run = runs.with_company(company)._get_or_create(company, today)
             if run.state == "done":
                 continue
             try:
