@@ -32,6 +32,7 @@ class RelanceExecutor(models.AbstractModel):
         documents = self._render_documents(
             entries.filtered(lambda e: e.channel in ("email", "letter", "formal_notice"))
         )
+        self = self.with_context(relance_messages=self._render_messages(entries))
         by_channel = defaultdict(lambda: self.env["relance.history"])
         for entry in entries:
             by_channel[entry.channel] |= entry
@@ -40,6 +41,26 @@ class RelanceExecutor(models.AbstractModel):
             for entry in channel_entries:
                 self._execute_one(method, entry, documents.get(entry.id))
         return entries
+
+    @api.model
+    def _render_messages(self, entries):
+        """{entry id: {'subject', 'body_html'}}, rendered per template in one pass.
+
+        When a batch fails to render, each entry renders alone later and only the
+        faulty ones fail.
+        """
+        messages = {}
+        writing = entries.filtered(lambda e: e.channel in ("email", "formal_notice"))
+        for template in writing.level_id.mail_template_id:
+            batch = writing.filtered(lambda e, t=template: e.level_id.mail_template_id == t)
+            try:
+                with self.env.cr.savepoint():
+                    messages.update(
+                        template._generate_template(batch.ids, ["subject", "body_html"])
+                    )
+            except Exception:  # noqa: BLE001 - rendered again one by one, failing alone
+                _logger.info("Batch rendering of %s failed: rendering one by one", template.name)
+        return messages
 
     def _execute_one(self, method, entry, document):
         def run(entry):
@@ -209,8 +230,10 @@ class RelanceExecutor(models.AbstractModel):
     # --- helpers -----------------------------------------------------------
 
     def _post_email(self, entry, document):
-        template = entry.level_id.mail_template_id
-        rendered = template._generate_template([entry.id], ["subject", "body_html"])[entry.id]
+        rendered = self.env.context.get("relance_messages", {}).get(entry.id)
+        if rendered is None:
+            template = entry.level_id.mail_template_id
+            rendered = template._generate_template([entry.id], ["subject", "body_html"])[entry.id]
         message = entry.partner_id.with_context(mail_notify_force_send=False).message_post(
             body=rendered.get("body_html") or "",
             subject=rendered.get("subject") or "",
@@ -237,13 +260,17 @@ class RelanceExecutor(models.AbstractModel):
         entry.write({"state": "done", "outcome": "sent", "user_id": self.env.user.id})
 
     def _advance_invoices(self, entry):
+        """The invoices reached the entry's level: one write per next date."""
         engine = self.env["relance.engine"]
+        by_next_date = defaultdict(lambda: self.env["account.move"])
         for invoice in entry.move_ids:
-            invoice.write(
+            by_next_date[engine._next_date(invoice, entry.level_id, entry.date)] |= invoice
+        for next_date, invoices in by_next_date.items():
+            invoices.write(
                 {
                     "relance_level_id": entry.level_id.id,
                     "relance_last_date": entry.date,
-                    "relance_next_date": engine._next_date(invoice, entry.level_id, entry.date),
+                    "relance_next_date": next_date,
                 }
             )
 
