@@ -17,6 +17,7 @@
         "report/relance_aged_balance_report.xml",
         "report/relance_reminder_documents.xml",
         "views/relance_aged_balance_views.xml",
+        "views/relance_kpi_views.xml",
         "views/res_config_settings_views.xml",
     ],
 }

@@ -62,6 +62,8 @@ class RelanceHistory(models.Model):
     amount_due = fields.Monetary(currency_field="currency_id")
     user_id = fields.Many2one("res.users", string="Responsible", index=True)
     outcome = fields.Selection(OUTCOMES)
+    promise_date = fields.Date(help="Payment date promised during this call.")
+    promise_amount = fields.Monetary(currency_field="currency_id")
     note = fields.Html()
     attachment_id = fields.Many2one("ir.attachment", ondelete="set null")
     message_id = fields.Many2one("mail.message", ondelete="set null")

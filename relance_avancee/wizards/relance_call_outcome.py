@@ -152,6 +152,8 @@ class RelanceCallOutcome(models.TransientModel):
         values = {
             "state": "done",
             "outcome": self.outcome,
+            "promise_date": self.promise_date if self.outcome == "promise" else False,
+            "promise_amount": self.promise_amount if self.outcome == "promise" else 0.0,
             "note": Markup("<p>%s</p>") % (self.note or ""),
             "user_id": self.env.user.id,
             "date": fields.Date.context_today(self),

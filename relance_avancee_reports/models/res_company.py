@@ -12,6 +12,22 @@ class ResCompany(models.Model):
         "30,60,90,120 gives not due, 1-30, 31-60, 61-90, 91-120 and over 120.",
     )
 
+    relance_cost_phone = fields.Float(string="Cost of a Call", default=14.0)
+    relance_cost_letter = fields.Float(string="Cost of a Letter", default=2.0)
+    relance_cost_email = fields.Float(string="Cost of an Email", default=0.10)
+    relance_cost_formal_notice = fields.Float(
+        string="Cost of a Formal Notice", default=6.0, help="Registered letter."
+    )
+
+    def _relance_channel_costs(self):
+        self.ensure_one()
+        return {
+            "phone": self.relance_cost_phone,
+            "letter": self.relance_cost_letter,
+            "email": self.relance_cost_email,
+            "formal_notice": self.relance_cost_formal_notice,
+        }
+
     @api.constrains("relance_aged_buckets")
     def _check_relance_aged_buckets(self):
         for company in self:

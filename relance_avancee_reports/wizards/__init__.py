@@ -1,1 +1,2 @@
 from . import relance_aged_balance_report
+from . import relance_kpi_dashboard

@@ -1,0 +1,229 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+PERIOD_DAYS = 30
+EFFECT_WINDOWS = (7, 15, 30)
+
+
+class RelanceKpi(models.AbstractModel):
+    """Collection KPIs: DSO (countback), CEI, average days delinquent, overdue ratio,
+    promises kept, and the effectiveness of each reminder channel."""
+
+    _name = "relance.kpi"
+    _description = "Collection KPIs"
+
+    # --- ledger figures ----------------------------------------------------------
+
+    @api.model
+    def receivable(self, date, company):
+        """Receivable balance of ``company`` on ``date`` (posted lines dated up to it)."""
+        self.env["account.move.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE(SUM(aml.balance), 0)
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE acc.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.company_id = %(company)s
+                   AND aml.date <= %(date)s
+                """,
+                company=company.id,
+                date=date,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def sales(self, date_from, date_to, company):
+        """Customer invoicing (net of credit notes) between two dates, company currency."""
+        groups = self.env["account.move"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+                ("invoice_date", ">=", date_from),
+                ("invoice_date", "<=", date_to),
+            ],
+            [],
+            ["amount_total_signed:sum"],
+        )
+        return groups[0][0] or 0.0
+
+    @api.model
+    def current_receivable(self, date, company):
+        """Part of the receivable not due yet on ``date``."""
+        rows = self.env["relance.aged.balance"].compute(date, company_ids=company.ids)
+        return sum(row["buckets"][0] for row in rows)
+
+    # --- KPIs ------------------------------------------------------------------------
+
+    @api.model
+    def dso(self, date, company, receivable=None):
+        """Days sales outstanding, countback method over 30-day periods.
+
+        The receivable is matched against the sales of the latest period, then the one
+        before, and so on: each period fully absorbed counts 30 days, the last one the
+        share it absorbs.
+        """
+        remaining = self.receivable(date, company) if receivable is None else receivable
+        days = 0.0
+        period_end = date
+        for _period in range(24):
+            if remaining <= 0:
+                break
+            period_start = period_end - timedelta(days=PERIOD_DAYS - 1)
+            sales = self.sales(period_start, period_end, company)
+            if sales <= 0:
+                days += PERIOD_DAYS
+            elif remaining >= sales:
+                days += PERIOD_DAYS
+                remaining -= sales
+            else:
+                days += PERIOD_DAYS * remaining / sales
+                remaining = 0
+            period_end = period_start - timedelta(days=1)
+        return round(days, 1)
+
+    @api.model
+    def add(self, date, company):
+        """Average days delinquent: DSO minus the best possible DSO (current part only)."""
+        best = self.dso(date, company, receivable=self.current_receivable(date, company))
+        return round(self.dso(date, company) - best, 1)
+
+    @api.model
+    def cei(self, date_from, date_to, company):
+        """Collection effectiveness index over a period, in percent."""
+        begin = self.receivable(date_from - timedelta(days=1), company)
+        sales = self.sales(date_from, date_to, company)
+        end = self.receivable(date_to, company)
+        end_current = self.current_receivable(date_to, company)
+        collectible = begin + sales - end_current
+        return round((begin + sales - end) / collectible * 100.0, 1) if collectible else 0.0
+
+    @api.model
+    def overdue_ratio(self, date, company):
+        total = self.receivable(date, company)
+        return (
+            round((total - self.current_receivable(date, company)) / total * 100.0, 1)
+            if total
+            else 0.0
+        )
+
+    @api.model
+    def top_late_payers(self, date, company, limit=10):
+        rows = self.env["relance.aged.balance"].compute(date, company_ids=company.ids)
+        late = sorted((row for row in rows if row["overdue"] > 0), key=lambda r: -r["overdue"])[
+            :limit
+        ]
+        return [(row["partner_id"], row["overdue"]) for row in late]
+
+    # --- dunning effectiveness -----------------------------------------------------
+
+    @api.model
+    def paid_after(self, entries, days):
+        """{entry id: amount paid on its invoices within ``days`` days after it}.
+
+        Booked payments and credit notes (reconciliations dated in the window), capped
+        at the amount the entry reminded.
+        """
+        if not entries:
+            return {}
+        self.env["account.partial.reconcile"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT h.id, COALESCE(SUM(pr.amount), 0)
+                  FROM relance_history h
+                  JOIN relance_history_account_move_rel rel ON rel.history_id = h.id
+                  JOIN account_move_line aml ON aml.move_id = rel.move_id
+                  JOIN account_account acc ON acc.id = aml.account_id
+                                          AND acc.account_type = 'asset_receivable'
+                  JOIN account_partial_reconcile pr ON pr.debit_move_id = aml.id
+                 WHERE h.id = ANY(%(ids)s)
+                   AND pr.max_date >= h.date
+                   AND pr.max_date <= h.date + %(days)s
+                 GROUP BY h.id
+                """,
+                ids=entries.ids,
+                days=days,
+            )
+        )
+        paid = dict(self.env.cr.fetchall())
+        return {entry.id: min(paid.get(entry.id, 0.0), entry.amount_due) for entry in entries}
+
+    @api.model
+    def effectiveness(self, date_from, date_to, company, group_by="channel"):
+        """Per channel (or level, typology): actions, reminded amount, share paid within
+        7, 15 and 30 days, cost, and cost per euro collected within 30 days."""
+        entries = self.env["relance.history"].search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "done"),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
+                ("amount_due", ">", 0),
+            ]
+        )
+        paid = {days: self.paid_after(entries, days) for days in EFFECT_WINDOWS}
+        costs = company._relance_channel_costs()
+        groups = defaultdict(
+            lambda: {
+                "count": 0,
+                "reminded": 0.0,
+                "cost": 0.0,
+                **{f"paid_{d}": 0.0 for d in EFFECT_WINDOWS},
+            }
+        )
+        for entry in entries:
+            key = self._group_key(entry, group_by)
+            group = groups[key]
+            group["count"] += 1
+            group["reminded"] += entry.amount_due
+            group["cost"] += costs.get(entry.channel, 0.0)
+            for days in EFFECT_WINDOWS:
+                group[f"paid_{days}"] += paid[days][entry.id]
+        for group in groups.values():
+            for days in EFFECT_WINDOWS:
+                share = group[f"paid_{days}"] / group["reminded"] if group["reminded"] else 0.0
+                group[f"share_{days}"] = round(share * 100.0, 1)
+            collected = group["paid_30"]
+            group["cost_per_euro"] = round(group["cost"] / collected, 4) if collected else 0.0
+        return dict(groups)
+
+    @api.model
+    def _group_key(self, entry, group_by):
+        if group_by == "level":
+            return entry.level_id.id
+        if group_by == "typology":
+            return entry.partner_id.relance_typology_id.id
+        return entry.channel
+
+    @api.model
+    def promises(self, date_from, date_to, company):
+        """(kept, broken, pending) promises made in the period."""
+        entries = self.env["relance.history"].search(
+            [
+                ("company_id", "=", company.id),
+                ("outcome", "=", "promise"),
+                ("promise_date", "!=", False),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
+            ]
+        )
+        today = fields.Date.context_today(self)
+        kept = broken = pending = 0
+        for entry in entries:
+            window = (entry.promise_date - entry.date).days + 1
+            paid = self.paid_after(entry, window)[entry.id]
+            if entry.currency_id.compare_amounts(paid, entry.promise_amount) >= 0:
+                kept += 1
+            elif entry.promise_date >= today:
+                pending += 1
+            else:
+                broken += 1
+        return kept, broken, pending

@@ -1,0 +1,108 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..models.relance_kpi import EFFECT_WINDOWS
+
+
+class RelanceKpiDashboard(models.TransientModel):
+    """The manager's summary: DSO, CEI, delinquency, promises and channel effectiveness."""
+
+    _name = "relance.kpi.dashboard"
+    _description = "Collection KPIs"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_to = fields.Date(string="As Of", required=True, default=fields.Date.context_today)
+    date_from = fields.Date(
+        string="Period From",
+        required=True,
+        default=lambda self: fields.Date.context_today(self) - timedelta(days=89),
+    )
+    receivable = fields.Monetary(compute="_compute_kpis")
+    overdue_ratio = fields.Float(string="Overdue Ratio (%)", compute="_compute_kpis")
+    dso = fields.Float(string="DSO (days, countback)", compute="_compute_kpis")
+    add = fields.Float(string="Average Days Delinquent", compute="_compute_kpis")
+    cei = fields.Float(string="CEI (%)", compute="_compute_kpis")
+    promises_kept = fields.Integer(compute="_compute_kpis")
+    promises_broken = fields.Integer(compute="_compute_kpis")
+    promises_pending = fields.Integer(compute="_compute_kpis")
+    effect_line_ids = fields.One2many("relance.kpi.effect.line", "dashboard_id")
+
+    @api.depends("company_id", "date_from", "date_to")
+    def _compute_kpis(self):
+        kpi = self.env["relance.kpi"]
+        for board in self:
+            company, day = board.company_id, board.date_to
+            board.receivable = kpi.receivable(day, company)
+            board.overdue_ratio = kpi.overdue_ratio(day, company)
+            board.dso = kpi.dso(day, company)
+            board.add = kpi.add(day, company)
+            board.cei = kpi.cei(board.date_from, day, company)
+            kept, broken, pending = kpi.promises(board.date_from, day, company)
+            board.promises_kept, board.promises_broken, board.promises_pending = (
+                kept,
+                broken,
+                pending,
+            )
+
+    def action_refresh(self):
+        """(Re)build the channel effectiveness lines of the period."""
+        self.ensure_one()
+        self.effect_line_ids.unlink()
+        kpi = self.env["relance.kpi"]
+        values = []
+        for group_by in ("channel", "level", "typology"):
+            groups = kpi.effectiveness(self.date_from, self.date_to, self.company_id, group_by)
+            for key, group in groups.items():
+                values.append(self._line_values(group_by, key, group))
+        self.env["relance.kpi.effect.line"].create(values)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _line_values(self, group_by, key, group):
+        values = {
+            "dashboard_id": self.id,
+            "group_by": group_by,
+            "count": group["count"],
+            "reminded": group["reminded"],
+            "cost": group["cost"],
+            "cost_per_euro": group["cost_per_euro"],
+            **{f"share_{d}": group[f"share_{d}"] for d in EFFECT_WINDOWS},
+        }
+        if group_by == "channel":
+            values["channel"] = key
+        elif group_by == "level":
+            values["level_id"] = key
+        else:
+            values["typology_id"] = key
+        return values
+
+
+class RelanceKpiEffectLine(models.TransientModel):
+    _name = "relance.kpi.effect.line"
+    _description = "Reminder Effectiveness"
+    _order = "group_by, reminded desc"
+
+    dashboard_id = fields.Many2one("relance.kpi.dashboard", ondelete="cascade", index=True)
+    group_by = fields.Selection(
+        [("channel", "Channel"), ("level", "Level"), ("typology", "Typology")], required=True
+    )
+    channel = fields.Selection(lambda self: self.env["relance.level"]._fields["channel"].selection)
+    level_id = fields.Many2one("relance.level")
+    typology_id = fields.Many2one("relance.typology")
+    currency_id = fields.Many2one(related="dashboard_id.currency_id")
+    count = fields.Integer(string="Actions")
+    reminded = fields.Monetary(string="Amount Reminded", currency_field="currency_id")
+    share_7 = fields.Float(string="Paid in 7 Days (%)")
+    share_15 = fields.Float(string="Paid in 15 Days (%)")
+    share_30 = fields.Float(string="Paid in 30 Days (%)")
+    cost = fields.Monetary(currency_field="currency_id")
+    cost_per_euro = fields.Float(string="Cost per Euro Collected", digits=(12, 4))
