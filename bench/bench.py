@@ -191,6 +191,8 @@ def bench_size(size, keep, timer):
     try:
         with registry.cursor() as cr:
             env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+            # wkhtmltopdf fetches the report assets from this server.
+            env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:8079")
             rng = random.Random(size)
             timer.measure("populate (not a target)", size, lambda: populate(env, size, rng))
             cr.commit()

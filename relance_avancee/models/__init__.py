@@ -1,5 +1,6 @@
 from . import account_move
 from . import account_move_penalty
+from . import account_move_prevention
 from . import account_payment
 from . import mail_activity
 from . import relance_demo

@@ -100,6 +100,11 @@ class RelanceExecutor(models.AbstractModel):
     @api.model
     def _fallback_to_letter(self, entries):
         for entry in entries:
+            if entry.partner_id.relance_channel_preference == "letter":
+                entry.write(
+                    {"channel": "letter", "fallback_reason": _("The customer prefers letters.")}
+                )
+                continue
             recipient = self._recipient(entry.partner_id)
             if recipient:
                 entry.recipient_id = recipient

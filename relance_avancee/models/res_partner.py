@@ -6,6 +6,8 @@ RELANCE_COMMERCIAL_FIELDS = [
     "relance_plan_id",
     "relance_collector_id",
     "relance_excluded",
+    "relance_po_required",
+    "relance_channel_preference",
 ]
 
 
@@ -27,6 +29,23 @@ class ResPartner(models.Model):
     )
     relance_collector_id = fields.Many2one(
         "res.users", string="Collector", index=True, tracking=True
+    )
+    relance_po_required = fields.Boolean(
+        string="Purchase Order Reference Required",
+        tracking=True,
+        help="The customer pays only invoices that carry its purchase order reference "
+        "(the invoice reference field).",
+    )
+    relance_channel_preference = fields.Selection(
+        [("email", "Email"), ("letter", "Letter")],
+        string="Preferred Channel",
+        help="Written reminders use this channel whatever the level says.",
+    )
+    relance_invoice_address_wrong = fields.Boolean(
+        string="Invoicing Address Reported Wrong",
+        copy=False,
+        tracking=True,
+        help="Set when a dispute reported a wrong recipient or address; cleared once fixed.",
     )
     relance_excluded = fields.Boolean(
         string="Excluded From Dunning",

@@ -28,6 +28,30 @@ class AccountMove(models.Model):
     def _relance_is_suspended(self):
         return super()._relance_is_suspended() or self.relance_in_dispute
 
+    def _relance_check_problems(self):
+        problems = super()._relance_check_problems()
+        partner = self.commercial_partner_id
+        open_disputes = (
+            self.env["relance.dispute"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("state", "in", ("new", "assigned", "in_progress")),
+                    ("reason_id.preventable", "=", True),
+                ]
+            )
+        )
+        for reason in open_disputes.reason_id:
+            problems.append(
+                _(
+                    "%(partner)s has an open dispute for the same cause: %(reason)s.",
+                    partner=partner.name,
+                    reason=reason.name,
+                )
+            )
+        return problems
+
     def action_relance_report_dispute(self):
         partner = self.commercial_partner_id[:1]
         return {

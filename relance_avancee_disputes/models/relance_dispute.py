@@ -148,7 +148,16 @@ class RelanceDispute(models.Model):
         disputes._check_invoices()
         disputes.filtered(lambda d: d.state == "new" and not d.team_id)._route()
         disputes._suspend_note()
+        disputes._flag_wrong_address()
         return disputes
+
+    def _flag_wrong_address(self):
+        """A wrong recipient reported: the next invoices warn until the address is fixed."""
+        wrong = self.env.ref(
+            "relance_avancee_disputes.reason_wrong_recipient", raise_if_not_found=False
+        )
+        flagged = self.filtered(lambda d: d.reason_id == wrong).partner_id.commercial_partner_id
+        flagged.write({"relance_invoice_address_wrong": True})
 
     def _check_invoices(self):
         for dispute in self:
