@@ -118,3 +118,18 @@ class TestCollectionKpis(RelanceCase):
         self.make_invoice(other, "2026-03-01", 100.0, invoice_date="2026-02-01")
         top = self.kpi.top_late_payers(AS_OF, self.company)
         self.assertEqual(top, [(self.customer.id, 2000.0), (other.id, 100.0)])
+
+    def test_buckets_over_time(self):
+        """Month ends: 31 Jan: I3 1,000 not due; 28 Feb: I2 2,000 not due, I3 paid;
+        31 March: I1 3,000 not due, I2 2,000 in 1-30."""
+        history = dict(self.kpi.bucket_history(AS_OF, self.company, months=3))
+        self.assertEqual(list(history), [date(2026, 1, 31), date(2026, 2, 28), AS_OF])
+        self.assertEqual(history[date(2026, 1, 31)][:2], [1000.0, 0.0])
+        self.assertEqual(history[date(2026, 2, 28)][:2], [2000.0, 0.0])
+        self.assertEqual(history[AS_OF][:2], [3000.0, 2000.0])
+        dashboard = self.env["relance.kpi.dashboard"].create(
+            {"date_from": date(2026, 1, 1), "date_to": AS_OF}
+        )
+        dashboard.action_refresh()
+        lines = dashboard.bucket_line_ids.filtered(lambda line: line.date == AS_OF)
+        self.assertEqual(sum(lines.mapped("amount")), 5000.0)

@@ -115,6 +115,23 @@ class RelanceKpi(models.AbstractModel):
         )
 
     @api.model
+    def bucket_history(self, date, company, months=6):
+        """[(month end, [amount per bucket])] for the last ``months`` month ends up to
+        ``date`` (the last one being ``date`` itself)."""
+        aged = self.env["relance.aged.balance"]
+        points = [date]
+        day = date.replace(day=1) - timedelta(days=1)
+        while len(points) < months:
+            points.append(day)
+            day = day.replace(day=1) - timedelta(days=1)
+        history = []
+        for point in reversed(points):
+            rows = aged.compute(point, company_ids=company.ids)
+            width = len(aged.bucket_labels(company))
+            history.append((point, [sum(r["buckets"][i] for r in rows) for i in range(width)]))
+        return history
+
+    @api.model
     def top_late_payers(self, date, company, limit=10):
         rows = self.env["relance.aged.balance"].compute(date, company_ids=company.ids)
         late = sorted((row for row in rows if row["overdue"] > 0), key=lambda r: -r["overdue"])[

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from ..models.relance_kpi import EFFECT_WINDOWS
 
@@ -30,6 +30,7 @@ class RelanceKpiDashboard(models.TransientModel):
     promises_broken = fields.Integer(compute="_compute_kpis")
     promises_pending = fields.Integer(compute="_compute_kpis")
     effect_line_ids = fields.One2many("relance.kpi.effect.line", "dashboard_id")
+    bucket_line_ids = fields.One2many("relance.kpi.bucket.line", "dashboard_id")
 
     @api.depends("company_id", "date_from", "date_to")
     def _compute_kpis(self):
@@ -59,12 +60,41 @@ class RelanceKpiDashboard(models.TransientModel):
             for key, group in groups.items():
                 values.append(self._line_values(group_by, key, group))
         self.env["relance.kpi.effect.line"].create(values)
+        self._refresh_buckets()
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
             "target": "current",
+        }
+
+    def _refresh_buckets(self):
+        """Amounts per bucket at the last six month ends, for the trend graph."""
+        self.bucket_line_ids.unlink()
+        kpi = self.env["relance.kpi"]
+        labels = self.env["relance.aged.balance"].bucket_labels(self.company_id)
+        self.env["relance.kpi.bucket.line"].create(
+            [
+                {
+                    "dashboard_id": self.id,
+                    "date": point,
+                    "bucket": f"{index}. {labels[index]}",
+                    "amount": amount,
+                }
+                for point, amounts in kpi.bucket_history(self.date_to, self.company_id)
+                for index, amount in enumerate(amounts)
+            ]
+        )
+
+    def action_open_bucket_trend(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Overdue by bucket over time"),
+            "res_model": "relance.kpi.bucket.line",
+            "view_mode": "graph,pivot",
+            "domain": [("dashboard_id", "=", self.id)],
         }
 
     def _line_values(self, group_by, key, group):
@@ -106,3 +136,15 @@ class RelanceKpiEffectLine(models.TransientModel):
     share_30 = fields.Float(string="Paid in 30 Days (%)")
     cost = fields.Monetary(currency_field="currency_id")
     cost_per_euro = fields.Float(string="Cost per Euro Collected", digits=(12, 4))
+
+
+class RelanceKpiBucketLine(models.TransientModel):
+    _name = "relance.kpi.bucket.line"
+    _description = "Receivable by Bucket Over Time"
+    _order = "date, bucket"
+
+    dashboard_id = fields.Many2one("relance.kpi.dashboard", ondelete="cascade", index=True)
+    date = fields.Date()
+    bucket = fields.Char()
+    currency_id = fields.Many2one(related="dashboard_id.currency_id")
+    amount = fields.Monetary(currency_field="currency_id")
