@@ -370,3 +370,18 @@ class TestPartnerCollectionsTab(RelanceCase):
         self.assertEqual(self.customer.relance_open_invoice_ids, invoice)
         self.assertEqual(self.customer.relance_history_ids, entry)
         self.assertEqual(self.customer.relance_history_count, 1)
+
+
+class TestWorklist(RelanceCase):
+    def test_never_reminded_customer_appears_when_its_first_level_is_due(self):
+        self.make_invoice(self.customer, "2026-01-31", 100.0)
+        self.customer._relance_refresh_state(date(2026, 1, 20))
+        self.assertEqual(self.customer.relance_next_date, date(2026, 2, 1), "due + 1 day")
+        todo = self.env["res.partner"].search(
+            [("relance_next_date", "<=", date(2026, 2, 1)), ("relance_excluded", "=", False)]
+        )
+        self.assertIn(self.customer, todo)
+        self.assertEqual(self.customer.relance_priority, 0.0, "nothing overdue yet")
+        self.customer._relance_refresh_state(date(2026, 2, 14))
+        # 100 overdue (0.1 thousand) x (1 + 2 weeks late) x weight 1
+        self.assertEqual(self.customer.relance_priority, 0.3)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 
 # Dunning settings and state live on the commercial partner; contacts share them.
@@ -347,7 +349,12 @@ class ResPartner(models.Model):
         for partner in partners:
             open_invoices = by_partner.get(partner.id, [])
             levels = [inv.relance_level_id for inv in open_invoices if inv.relance_level_id]
-            next_dates = [inv.relance_next_date for inv in open_invoices if inv.relance_next_date]
+            next_dates = [
+                inv.relance_next_date or partner._relance_first_date(inv)
+                for inv in open_invoices
+                if not inv.relance_suspended
+            ]
+            next_dates = [day for day in next_dates if day]
             _due, overdue, oldest = figures.get(partner.id, (0.0, 0.0, False))
             values = {
                 "relance_level_id": max(levels, key=lambda lvl: lvl.offset_days).id
@@ -358,6 +365,16 @@ class ResPartner(models.Model):
             }
             partner.write(values)
         partners._relance_auto_unblock(figures)
+
+    def _relance_first_date(self, invoice):
+        """When a never-reminded invoice meets the first level of its plan."""
+        if invoice.relance_level_id:
+            return False
+        plan = self._relance_effective_plan(invoice.company_id)
+        first = plan.level_ids.sorted("sequence")[:1] if plan else False
+        if not first or not invoice.invoice_date_due:
+            return False
+        return invoice.invoice_date_due + timedelta(days=first.offset_days)
 
     def _relance_priority_score(self, overdue, oldest, date):
         if overdue <= 0:
