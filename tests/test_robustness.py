@@ -208,3 +208,23 @@ class TestAccessAndIsolation(RelanceCase):
         self.assertFalse(self.salesman.has_group("relance_avancee.group_relance_block_override"))
         self.salesman.groups_id = [Command.link(self.env.ref("sales_team.group_sale_manager").id)]
         self.assertFalse(self.salesman.has_group("relance_avancee.group_relance_block_override"))
+
+
+class TestDocumentsAfterActions(RelanceCase):
+    def test_emails_wait_for_their_document_then_leave_with_it(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 100.0)
+        run = self.env["relance.run"]._get_or_create(self.company, date(2026, 2, 1))
+        with self.mock_mail_gateway():
+            run._plan()
+            run._execute_batches(commit=False, batch_size=200, max_batches=None)
+            entry = run.history_ids
+            mail = entry.message_id.mail_ids
+            self.assertEqual(entry.document_state, "pending")
+            self.assertTrue(mail.scheduled_date, "held until the document is attached")
+            self.assertFalse(mail.attachment_ids)
+            self.assertEqual(invoice.relance_level_id, entry.level_id, "the action is done")
+            self.assertEqual(run._render_document_batches(commit=False, max_batches=None), 0)
+        self.assertEqual(entry.document_state, "done")
+        self.assertFalse(mail.scheduled_date, "released")
+        self.assertEqual(mail.attachment_ids, entry.attachment_id)
+        self.assertIn(invoice.name, entry.attachment_id.raw.decode())

@@ -6,6 +6,7 @@ from . import mail_activity
 from . import relance_demo
 from . import relance_engine
 from . import relance_executor
+from . import relance_documents
 from . import relance_history
 from . import relance_level
 from . import relance_penalty

@@ -3,11 +3,12 @@ from collections import defaultdict
 
 from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 
 _logger = logging.getLogger(__name__)
 
-REMINDER_REPORT = "relance_avancee.action_report_relance_reminder"
+# Channels whose action comes with a document (reminder letter or formal notice).
+DOCUMENT_CHANNELS = ("email", "letter", "formal_notice")
 
 
 class RelanceExecutor(models.AbstractModel):
@@ -29,9 +30,6 @@ class RelanceExecutor(models.AbstractModel):
         for entry in entries.filtered(lambda e: e.level_id.apply_penalties):
             self._guarded(entry, self._charge_penalties)
         entries = entries.filtered(lambda e: e.state == "planned")
-        documents = self._render_documents(
-            entries.filtered(lambda e: e.channel in ("email", "letter", "formal_notice"))
-        )
         self = self.with_context(relance_messages=self._render_messages(entries))
         by_channel = defaultdict(lambda: self.env["relance.history"])
         for entry in entries:
@@ -39,7 +37,9 @@ class RelanceExecutor(models.AbstractModel):
         for channel, channel_entries in by_channel.items():
             method = getattr(self, f"_execute_{channel}")
             for entry in channel_entries:
-                self._execute_one(method, entry, documents.get(entry.id))
+                self._execute_one(method, entry)
+        if not self.env.context.get("relance_defer_documents"):
+            self.env["relance.documents"]._render_pending(entries)
         return entries
 
     @api.model
@@ -62,10 +62,12 @@ class RelanceExecutor(models.AbstractModel):
                 _logger.info("Batch rendering of %s failed: rendering one by one", template.name)
         return messages
 
-    def _execute_one(self, method, entry, document):
+    def _execute_one(self, method, entry):
         def run(entry):
             entry.executed = True
-            method(entry, document)
+            if entry.channel in DOCUMENT_CHANNELS:
+                entry.document_state = "pending"
+            method(entry)
             self._advance_invoices(entry)
 
         self._guarded(entry, run)
@@ -116,63 +118,13 @@ class RelanceExecutor(models.AbstractModel):
                     }
                 )
 
-    @api.model
-    def _render_documents(self, entries):
-        """One PDF per entry, rendered in one batch call, as {entry id: attachment}."""
-        if not entries:
-            return {}
-        contents, mimetype = self._render_reports(entries)
-        values = [
-            {
-                "name": self._document_name(entry, mimetype),
-                "raw": contents[entry.id],
-                "res_model": "relance.history",
-                "res_id": entry.id,
-                "mimetype": mimetype,
-                "company_id": entry.company_id.id,
-            }
-            for entry in entries
-            if contents.get(entry.id)
-        ]
-        attachments = self.env["ir.attachment"].create(values)
-        for attachment in attachments:
-            self.env["relance.history"].browse(attachment.res_id).attachment_id = attachment
-        return {attachment.res_id: attachment for attachment in attachments}
-
-    @api.model
-    def _render_reports(self, entries):
-        """{entry id: bytes}: one wkhtmltopdf call for the whole batch, split per entry.
-
-        Like Odoo's own reports, tests get HTML unless they force the PDF rendering.
-        """
-        report = self.env.ref(REMINDER_REPORT)
-        reports = self.env["ir.actions.report"]
-        if tools.config["test_enable"] and not self.env.context.get("force_report_rendering"):
-            return {
-                entry.id: reports._render_qweb_html(report, entry.ids)[0] for entry in entries
-            }, "text/html"
-        streams = reports._render_qweb_pdf_prepare_streams(report, {}, res_ids=entries.ids)
-        return {
-            res_id: stream["stream"].getvalue()
-            for res_id, stream in streams.items()
-            if res_id and stream.get("stream")
-        }, "application/pdf"
-
-    @api.model
-    def _document_name(self, entry, mimetype):
-        kind = _("Formal notice") if entry.channel == "formal_notice" else _("Reminder")
-        extension = "pdf" if mimetype == "application/pdf" else "html"
-        return f"{kind} - {entry.partner_id.name} - {entry.date}.{extension}"
-
     # --- channels ----------------------------------------------------------
 
-    def _execute_email(self, entry, document):
-        self._post_email(entry, document)
+    def _execute_email(self, entry):
+        self._post_email(entry)
         self._close(entry)
 
-    def _execute_letter(self, entry, document):
-        if not document:
-            raise ValueError(_("The letter could not be rendered."))
+    def _execute_letter(self, entry):
         address = entry.partner_id
         if not (address.street or address.city or address.zip):
             raise ValueError(
@@ -183,16 +135,16 @@ class RelanceExecutor(models.AbstractModel):
         )
         self._close(entry)
 
-    def _execute_formal_notice(self, entry, document):
+    def _execute_formal_notice(self, entry):
         recipient = self._recipient(entry.partner_id)
         if recipient:
             entry.recipient_id = recipient
-            self._post_email(entry, document)
+            self._post_email(entry)
         else:
             self._log_on_partner(entry, _("Formal notice prepared for registered mail."))
         self._close(entry)
 
-    def _execute_phone(self, entry, document):
+    def _execute_phone(self, entry):
         partner = entry.partner_id
         user = self._collector(partner)
         activity = partner.activity_schedule(
@@ -204,7 +156,7 @@ class RelanceExecutor(models.AbstractModel):
         )
         entry.write({"activity_id": activity.id, "user_id": user.id})
 
-    def _execute_sms(self, entry, document):
+    def _execute_sms(self, entry):
         partner = entry.partner_id
         number = partner.mobile or partner.phone
         if not number:
@@ -217,7 +169,7 @@ class RelanceExecutor(models.AbstractModel):
         partner._message_sms(body, partner_ids=partner.ids)
         self._close(entry)
 
-    def _execute_litigation(self, entry, document):
+    def _execute_litigation(self, entry):
         partner = entry.partner_id
         partner.write({"relance_litigation": True})
         partner._relance_block(_("Litigation level reached (%s).", entry.level_id.name))
@@ -234,7 +186,7 @@ class RelanceExecutor(models.AbstractModel):
 
     # --- helpers -----------------------------------------------------------
 
-    def _post_email(self, entry, document):
+    def _post_email(self, entry):
         rendered = self.env.context.get("relance_messages", {}).get(entry.id)
         if rendered is None:
             template = entry.level_id.mail_template_id
@@ -243,19 +195,20 @@ class RelanceExecutor(models.AbstractModel):
             body=rendered.get("body_html") or "",
             subject=rendered.get("subject") or "",
             partner_ids=entry.recipient_id.ids,
-            attachment_ids=document.ids if document else [],
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             email_layout_xmlid="mail.mail_notification_light",
         )
         entry.message_id = message
+        self.env["relance.documents"]._hold(message)
 
     def _log_on_partner(self, entry, text):
-        entry.partner_id.message_post(
+        message = entry.partner_id.message_post(
             body=Markup("%s<br/>%s") % (text, self._invoice_table(entry)),
-            attachment_ids=entry.attachment_id.ids,
             subtype_xmlid="mail.mt_note",
         )
+        if not entry.message_id:
+            entry.message_id = message
 
     def _close(self, entry):
         if entry.level_id.block_partner:

@@ -14,7 +14,7 @@ OUTCOMES = [
 ]
 
 # Fields a done entry may still receive (links added after the fact).
-FIELDS_WRITABLE_WHEN_DONE = {"attachment_id", "message_id", "printed"}
+FIELDS_WRITABLE_WHEN_DONE = {"attachment_id", "message_id", "printed", "document_state", "error"}
 
 
 class RelanceHistory(models.Model):
@@ -73,6 +73,12 @@ class RelanceHistory(models.Model):
         help="Why the action used another channel than its level's (e.g. no email address)."
     )
     error = fields.Text(readonly=True)
+    document_state = fields.Selection(
+        [("pending", "To render"), ("done", "Rendered"), ("failed", "Failed")],
+        readonly=True,
+        copy=False,
+        index=True,
+    )
     executed = fields.Boolean(
         readonly=True,
         help="The channel action ran (mail queued, letter rendered, call scheduled).",

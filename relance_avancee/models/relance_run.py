@@ -10,6 +10,8 @@ _logger = logging.getLogger(__name__)
 
 # Customers executed between two commits of the daily run.
 BATCH_SIZE = 200
+# Documents rendered by one wkhtmltopdf call.
+DOCUMENT_BATCH_SIZE = 50
 
 
 class RelanceRun(models.Model):
@@ -128,6 +130,8 @@ class RelanceRun(models.Model):
                 self._commit()
             remaining = self._execute_batches(commit, batch_size, max_batches)
             if not remaining:
+                remaining = self._render_document_batches(commit, max_batches)
+            if not remaining:
                 self.state = "done"
                 self.preview_ids.unlink()
             if commit:
@@ -141,7 +145,12 @@ class RelanceRun(models.Model):
         self.env["relance.history"].create([self._history_values(d) for d in decisions])
 
     def _execute_batches(self, commit, batch_size, max_batches):
-        executor = self.env["relance.executor"].with_company(self.company_id)
+        """Actions first (mails queued and held), documents afterwards in their own batches."""
+        executor = (
+            self.env["relance.executor"]
+            .with_company(self.company_id)
+            .with_context(relance_defer_documents=True)
+        )
         batches = 0
         while True:
             pending = self._pending_entries()
@@ -156,6 +165,26 @@ class RelanceRun(models.Model):
             if commit:
                 self._commit()
             self._notify_cron_progress(done=len(batch), remaining=len(pending) - len(batch))
+
+    def _render_document_batches(self, commit, max_batches, batch_size=DOCUMENT_BATCH_SIZE):
+        """Render the run's documents, many per wkhtmltopdf call; returns what remains."""
+        documents = self.env["relance.documents"].with_company(self.company_id)
+        batches = 0
+        while True:
+            pending = self.env["relance.history"].search(
+                [("run_id", "=", self.id), ("document_state", "=", "pending")], order="id"
+            )
+            if not pending:
+                return 0
+            if max_batches is not None and batches >= max_batches:
+                return len(pending)
+            documents._render_pending(pending[:batch_size])
+            batches += 1
+            if commit:
+                self._commit()
+            self._notify_cron_progress(
+                done=min(batch_size, len(pending)), remaining=max(len(pending) - batch_size, 0)
+            )
 
     def _pending_entries(self):
         return self.env["relance.history"].search(
