@@ -107,6 +107,10 @@ class RelanceDemo(models.AbstractModel):
         admin.write({"company_ids": [Command.link(company.id)], "company_id": company.id})
         return company
 
+    def _french(self):
+        """fr_FR when the language is loaded (setup/run.sh loads it), else English."""
+        return "fr_FR" if self.env["res.lang"]._lang_get("fr_FR") else "en_US"
+
     def _demo_users(self, company):
         Users = self.env["res.users"].with_context(no_reset_password=True)
         specs = [
@@ -125,6 +129,7 @@ class RelanceDemo(models.AbstractModel):
                     "password": login,
                     "name": name,
                     "email": f"{login}@relance-demo.example.com",
+                    "lang": self._french(),
                     "company_id": company.id,
                     "company_ids": [Command.set(company.ids)],
                     "groups_id": [Command.link(self.env.ref(g).id) for g in groups],
@@ -151,6 +156,7 @@ class RelanceDemo(models.AbstractModel):
                     "phone": f"+33 4 {rng.randint(10, 99)} {rng.randint(10, 99)} "
                     f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
                     "relance_typology_id": self.env.ref(f"relance_avancee.{typology}").id,
+                    "lang": self._french(),
                     "relance_collector_id": (collector if index % 3 else admin).id,
                     "user_id": salesperson.id,
                 }

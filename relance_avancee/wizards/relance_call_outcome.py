@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 
 CALL_OUTCOMES = [
     ("promise", "Promise to pay"),
@@ -200,7 +201,9 @@ class RelanceCallOutcome(models.TransientModel):
                 "As agreed on the phone today, you will pay %(amount)s on %(date)s "
                 "for invoices %(invoices)s.",
                 amount=currency.format(self.promise_amount),
-                date=self.promise_date,
+                date=format_date(
+                    self.env, self.promise_date, lang_code=self.partner_id.lang or None
+                ),
                 invoices=invoices,
             ),
             "dispute": _(
