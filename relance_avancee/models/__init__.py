@@ -10,6 +10,7 @@ from . import relance_documents
 from . import relance_history
 from . import relance_level
 from . import relance_penalty
+from . import relance_litigation
 from . import relance_plan
 from . import relance_rate
 from . import relance_run

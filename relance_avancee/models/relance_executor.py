@@ -181,7 +181,8 @@ class RelanceExecutor(models.AbstractModel):
             note=self._invoice_table(entry),
             user_id=manager.id,
         )
-        self._log_on_partner(entry, _("Customer handed over to litigation."))
+        litigation = self.env["relance.litigation"].sudo()._open_for(entry)
+        self._log_on_partner(entry, _("Customer handed over to litigation (%s).", litigation.name))
         self._close(entry)
 
     # --- helpers -----------------------------------------------------------

@@ -57,6 +57,16 @@ class ResCompany(models.Model):
         string="Post Penalty Invoices",
         help="Post penalty invoices at once; otherwise they are created as drafts to review.",
     )
+    relance_litigation_review_days = fields.Integer(
+        string="Litigation Review (days)",
+        default=90,
+        help="Maximum duration of the litigation phase before the manager reviews the file.",
+    )
+    relance_writeoff_account_id = fields.Many2one(
+        "account.account",
+        string="Write-off Account",
+        help="Loss account of uncollectable debts (e.g. 654 in France).",
+    )
     relance_invoice_check_mode = fields.Selection(
         [("warn", "Warn"), ("block", "Block posting")],
         string="Invoice Checks",

@@ -27,6 +27,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.relance_penalty_journal_id", readonly=False
     )
     relance_penalty_post = fields.Boolean(related="company_id.relance_penalty_post", readonly=False)
+    relance_litigation_review_days = fields.Integer(
+        related="company_id.relance_litigation_review_days", readonly=False
+    )
+    relance_writeoff_account_id = fields.Many2one(
+        related="company_id.relance_writeoff_account_id", readonly=False
+    )
     relance_invoice_check_mode = fields.Selection(
         related="company_id.relance_invoice_check_mode", readonly=False
     )

@@ -2,3 +2,4 @@ from . import res_company
 from . import res_config_settings
 from . import relance_aged_balance
 from . import relance_kpi
+from . import relance_litigation

@@ -1,0 +1,215 @@
+from datetime import timedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+LITIGATION_STATES = [
+    ("draft", "Draft"),
+    ("sent_to_lawyer", "Sent to lawyer"),
+    ("injunction_filed", "Injunction filed"),
+    ("judgment", "Judgment"),
+    ("recovered", "Recovered"),
+    ("written_off", "Written off"),
+    ("closed", "Closed"),
+]
+
+
+class RelanceLitigation(models.Model):
+    """The file of a customer handed over to litigation (lawyer, court, write-off)."""
+
+    _name = "relance.litigation"
+    _description = "Litigation File"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_open desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(default=lambda self: _("New"), readonly=True, copy=False)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, tracking=True)
+    move_ids = fields.Many2many(
+        "account.move",
+        "relance_litigation_account_move_rel",
+        "litigation_id",
+        "move_id",
+        string="Invoices",
+        check_company=True,
+    )
+    state = fields.Selection(LITIGATION_STATES, default="draft", required=True, tracking=True)
+    lawyer_id = fields.Many2one("res.partner", string="Lawyer or Collection Agency", tracking=True)
+    date_open = fields.Date(default=fields.Date.context_today, required=True)
+    review_date = fields.Date(tracking=True)
+    amount_principal = fields.Monetary(string="Principal", currency_field="currency_id")
+    amount_interest = fields.Monetary(string="Interest", currency_field="currency_id")
+    amount_indemnity = fields.Monetary(string="Recovery Indemnity", currency_field="currency_id")
+    amount_total = fields.Monetary(
+        compute="_compute_amount_total", currency_field="currency_id", store=True
+    )
+    registered_mail_ref = fields.Char(
+        string="Registered Mail Number", help="Number of the formal notice's registered letter."
+    )
+    registered_mail_date = fields.Date()
+    writeoff_move_id = fields.Many2one("account.move", string="Write-off Entry", readonly=True)
+    export_attachment_id = fields.Many2one("ir.attachment", string="Exported File", readonly=True)
+
+    @api.depends("amount_principal", "amount_interest", "amount_indemnity")
+    def _compute_amount_total(self):
+        for file in self:
+            file.amount_total = file.amount_principal + file.amount_interest + file.amount_indemnity
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("relance.litigation") or _(
+                    "New"
+                )
+        files = super().create(vals_list)
+        for file in files:
+            file._compute_amounts()
+            file._schedule_review()
+        return files
+
+    def _compute_amounts(self):
+        """Principal, interest and indemnity on the opening date, in company currency."""
+        principal = interest = indemnity = 0.0
+        for invoice in self.move_ids:
+            penalty = invoice._relance_compute_penalty(self.date_open)
+            convert = invoice.currency_id._convert
+            args = (self.currency_id, self.company_id, self.date_open)
+            principal += convert(invoice.amount_residual, *args)
+            interest += convert(penalty["interest"], *args)
+            indemnity += convert(penalty["indemnity"], *args)
+        self.write(
+            {
+                "amount_principal": principal,
+                "amount_interest": interest,
+                "amount_indemnity": indemnity,
+            }
+        )
+
+    def _schedule_review(self):
+        days = self.company_id.relance_litigation_review_days or 90
+        self.review_date = self.date_open + timedelta(days=days)
+        manager = self.env["relance.executor"]._litigation_manager(self.company_id)
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=self.review_date,
+            summary=_("Review litigation file %s", self.name),
+            user_id=manager.id,
+        )
+
+    @api.model
+    def _open_for(self, entry):
+        """The litigation file of a dunning action (one open file per customer)."""
+        partner = entry.partner_id.commercial_partner_id
+        existing = self.search(
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", entry.company_id.id),
+                ("state", "not in", ("recovered", "written_off", "closed")),
+            ],
+            limit=1,
+        )
+        if existing:
+            existing.move_ids = [Command.link(move.id) for move in entry.move_ids]
+            return existing
+        return self.create(
+            {
+                "partner_id": partner.id,
+                "company_id": entry.company_id.id,
+                "move_ids": [Command.set(entry.move_ids.ids)],
+                "date_open": entry.date,
+            }
+        )
+
+    # --- workflow ----------------------------------------------------------------
+
+    def action_send_to_lawyer(self):
+        for file in self:
+            if not file.lawyer_id:
+                raise UserError(_("Choose the lawyer or collection agency first."))
+            file.state = "sent_to_lawyer"
+        return True
+
+    def action_injunction_filed(self):
+        self.write({"state": "injunction_filed"})
+        return True
+
+    def action_judgment(self):
+        self.write({"state": "judgment"})
+        return True
+
+    def action_recovered(self):
+        unpaid = self.move_ids.filtered(lambda m: m.amount_residual > 0)
+        if unpaid:
+            raise UserError(_("Invoices %s are still unpaid.", ", ".join(unpaid.mapped("name"))))
+        self.write({"state": "recovered"})
+        return True
+
+    def action_close(self):
+        self.write({"state": "closed"})
+        return True
+
+    def action_write_off(self):
+        """Post the uncollectable residual to the loss account and reconcile it."""
+        self.ensure_one()
+        if not self.env.user.has_group("relance_avancee.group_relance_manager"):
+            raise UserError(_("Only a collections manager can write off a debt."))
+        account = self.company_id.relance_writeoff_account_id
+        if not account:
+            raise UserError(_("Set the write-off account in Settings > Collections first."))
+        invoices = self.move_ids.filtered(lambda m: m.amount_residual > 0)
+        if not invoices:
+            raise UserError(_("Nothing remains to write off."))
+        move = self.env["account.move"].create(self._writeoff_values(invoices, account))
+        move.action_post()
+        for invoice in invoices:
+            receivable = invoice.line_ids.filtered(
+                lambda line: line.display_type == "payment_term" and not line.reconciled
+            )
+            counterpart = move.line_ids.filtered(lambda line, inv=invoice: line.name == inv.name)
+            (receivable | counterpart).reconcile()
+        self.write({"state": "written_off", "writeoff_move_id": move.id})
+        message = _("Debt written off: %s", move.name)
+        self.message_post(body=message)
+        self.partner_id.message_post(body=message)
+        return True
+
+    def _writeoff_values(self, invoices, account):
+        journal = self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", self.company_id.id)], limit=1
+        )
+        lines = []
+        for invoice in invoices:
+            receivable = invoice.line_ids.filtered(
+                lambda line: line.display_type == "payment_term"
+            )[:1]
+            amount = invoice.amount_residual_signed
+            lines += [
+                Command.create(
+                    {
+                        "name": invoice.name,
+                        "account_id": receivable.account_id.id,
+                        "partner_id": invoice.commercial_partner_id.id,
+                        "balance": -amount,
+                    }
+                ),
+                Command.create(
+                    {
+                        "name": _("Uncollectable debt %s", invoice.name),
+                        "account_id": account.id,
+                        "partner_id": invoice.commercial_partner_id.id,
+                        "balance": amount,
+                    }
+                ),
+            ]
+        return {
+            "move_type": "entry",
+            "journal_id": journal.id,
+            "date": fields.Date.context_today(self),
+            "ref": _("Write-off of litigation file %s", self.name),
+            "line_ids": lines,
+        }

@@ -1,0 +1,207 @@
+import csv
+import io
+import zipfile
+
+from markupsafe import Markup
+
+from odoo import _, fields, models
+from odoo.tools import html2plaintext
+
+LEGAL_TEXTS = (
+    "Code de commerce, article L441-10: late-payment interest, due from the day after the "
+    "due date without any reminder (ECB main refinancing rate + 10 points, at least 3 x the "
+    "legal interest rate).",
+    "Code de commerce, article D441-5: fixed recovery indemnity of 40 EUR per late invoice.",
+    "Code de procédure civile, articles 1405 and following: injonction de payer.",
+)
+
+
+class RelanceLitigation(models.Model):
+    _inherit = "relance.litigation"
+
+    def action_export_file(self):
+        """One ZIP for the lawyer or the court, attached to the file."""
+        self.ensure_one()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in self._export_members():
+                archive.writestr(name, content)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.name.replace('/', '-')}.zip",
+                "raw": buffer.getvalue(),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/zip",
+            }
+        )
+        self.export_attachment_id = attachment
+        self.message_post(
+            body=Markup("<p>%s</p>") % _("Litigation file exported."),
+            attachment_ids=attachment.ids,
+        )
+        return attachment
+
+    def _export_members(self):
+        reports = self.env["ir.actions.report"]
+        yield "00_summary.txt", self._summary_text()
+        statement = self.env["relance.aged.balance.report"].create(
+            {
+                "date": fields.Date.context_today(self),
+                "company_ids": [fields.Command.set(self.company_id.ids)],
+                "partner_ids": [fields.Command.set(self.partner_id.ids)],
+            }
+        )
+        content, _type = reports._render_qweb_pdf(
+            "relance_avancee_reports.action_report_aged_balance", statement.ids
+        )
+        yield "01_statement_of_account.pdf", content
+        for invoice in self.move_ids:
+            content, _type = reports._render_qweb_pdf("account.account_invoices", invoice.ids)
+            yield f"02_invoices/{invoice.name.replace('/', '-')}.pdf", content
+        notice = self._formal_notice()
+        if notice.attachment_id:
+            yield "03_formal_notice.pdf", notice.attachment_id.raw
+        yield "04_reminders_and_calls.csv", self._history_csv()
+        yield "05_penalty_computation.csv", self._penalty_csv()
+
+    def _formal_notice(self):
+        return self.env["relance.history"].search(
+            [
+                ("partner_id", "=", self.partner_id.id),
+                ("channel", "=", "formal_notice"),
+                ("state", "=", "done"),
+            ],
+            order="date desc",
+            limit=1,
+        )
+
+    def _history_csv(self):
+        entries = self.env["relance.history"].search(
+            [("partner_id", "=", self.partner_id.id), ("state", "in", ("done", "failed"))],
+            order="date, id",
+        )
+        output = io.StringIO()
+        writer = csv.writer(output)
+        writer.writerow(
+            [
+                "date",
+                "channel",
+                "level",
+                "invoices",
+                "amount_due",
+                "outcome",
+                "written_confirmation",
+                "note",
+            ]
+        )
+        for entry in entries:
+            writer.writerow(
+                [
+                    entry.date,
+                    entry.channel,
+                    entry.level_id.name or "",
+                    " ".join(entry.move_ids.mapped("name")),
+                    f"{entry.amount_due:.2f}",
+                    entry.outcome or "",
+                    entry.message_id.subject or "",
+                    html2plaintext(entry.note or "").strip(),
+                ]
+            )
+        return output.getvalue()
+
+    def _penalty_csv(self):
+        output = io.StringIO()
+        writer = csv.writer(output)
+        writer.writerow(
+            [
+                "invoice",
+                "due_date",
+                "from",
+                "to",
+                "days",
+                "base",
+                "rate_percent",
+                "interest",
+                "legal_basis",
+            ]
+        )
+        for invoice in self.move_ids:
+            penalty = invoice._relance_compute_penalty(self.date_open)
+            for period in penalty["periods"]:
+                writer.writerow(
+                    [
+                        invoice.name,
+                        invoice.invoice_date_due,
+                        period["date_from"],
+                        period["date_to"],
+                        period["days"],
+                        f"{period['base']:.2f}",
+                        f"{period['rate']:.2f}",
+                        f"{period['interest']:.2f}",
+                        "L441-10",
+                    ]
+                )
+            writer.writerow(
+                [
+                    invoice.name,
+                    invoice.invoice_date_due,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    f"{penalty['indemnity']:.2f}",
+                    "D441-5 indemnity",
+                ]
+            )
+        return output.getvalue()
+
+    def _summary_text(self):
+        """What a request for an order to pay asks for, ready to copy."""
+        company, debtor = self.company_id, self.partner_id
+        currency = self.currency_id
+        notice = self._formal_notice()
+        lines = [
+            _("Litigation file %s - summary for a request for an order to pay", self.name),
+            "",
+            _("Creditor: %s", company.name),
+            _("Address: %s", company.partner_id._display_address(without_company=True)),
+            _("SIREN/SIRET: %s", company.company_registry or "-"),
+            _("VAT number: %s", company.vat or "-"),
+            "",
+            _("Debtor: %s", debtor.name),
+            _("Address: %s", debtor._display_address(without_company=True)),
+            _("SIREN/SIRET: %s", debtor.company_registry or "-"),
+            _("VAT number: %s", debtor.vat or "-"),
+            "",
+            _("Invoices:"),
+        ]
+        lines += [
+            _(
+                "- %(name)s of %(date)s, due %(due)s: %(total)s (residual %(residual)s)",
+                name=inv.name,
+                date=inv.invoice_date,
+                due=inv.invoice_date_due,
+                total=inv.currency_id.format(inv.amount_total),
+                residual=inv.currency_id.format(inv.amount_residual),
+            )
+            for inv in self.move_ids
+        ]
+        lines += [
+            "",
+            _("Principal: %s", currency.format(self.amount_principal)),
+            _("Late-payment interest: %s", currency.format(self.amount_interest)),
+            _("Fixed recovery indemnity: %s", currency.format(self.amount_indemnity)),
+            _("Total claimed: %s", currency.format(self.amount_total)),
+            "",
+            _(
+                "Formal notice: %(date)s, registered letter %(ref)s",
+                date=notice.date or "-",
+                ref=self.registered_mail_ref or "-",
+            ),
+            "",
+            _("Legal basis:"),
+            *(f"- {text}" for text in LEGAL_TEXTS),
+        ]
+        return "\n".join(str(line) for line in lines)
