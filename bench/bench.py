@@ -64,9 +64,18 @@ def make_template():
     mode = ["-u", ADDONS] if exists else ["-i", ADDONS, "--without-demo=all"]
     print(f"{'updating' if exists else 'creating'} {TEMPLATE_DB}...", file=sys.stderr)
     subprocess.run(
-        [sys.executable, "-c", "import sys, odoo.cli; sys.exit(odoo.cli.main())",
-         "-d", TEMPLATE_DB, *mode, "--stop-after-init",
-         "--log-level=warn", f"--addons-path={odoo_addons_path()}", *db_args()],
+        [
+            sys.executable,
+            "-c",
+            "import sys, odoo.cli; sys.exit(odoo.cli.main())",
+            "-d",
+            TEMPLATE_DB,
+            *mode,
+            "--stop-after-init",
+            "--log-level=warn",
+            f"--addons-path={odoo_addons_path()}",
+            *db_args(),
+        ],
         check=True,
     )
 
@@ -191,11 +200,19 @@ def bench_size(size, keep, timer):
             run = run_model._get_or_create(company, TODAY)
             cr.commit()
             timer.measure("daily run: preview", size, run.action_preview)
+
+            def plan_and_execute():
+                run._plan()
+                cr.commit()
+                return run._execute_batches(commit=True, batch_size=200, max_batches=None)
+
+            timer.measure("daily run: decisions, history, queued mails", size, plan_and_execute)
             timer.measure(
-                "daily run: execution (mails queued, PDFs)",
+                "daily run: documents (PDF, 50 per wkhtmltopdf call)",
                 size,
-                lambda: run._run(commit=True, batch_size=200),
+                lambda: run._render_document_batches(commit=True, max_batches=None),
             )
+            timer.measure("daily run: closing", size, lambda: run._run(commit=True))
             run2 = run_model._get_or_create(company, TODAY)
             timer.measure(
                 "same run again, same date", size, lambda: run2._run(commit=True, batch_size=200)
@@ -241,16 +258,16 @@ def bench_size(size, keep, timer):
 def pdf_ratio(env, timer, size):
     """Reminder PDFs: one wkhtmltopdf call for 20 documents vs one call each."""
     entries = env["relance.history"].search([("channel", "in", ("email", "letter"))], limit=20)
-    executor = env["relance.executor"]
+    documents = env["relance.documents"]
     batch = timer.measure(
         f"reminder PDFs, {len(entries)} in one call",
         size,
-        lambda: executor._render_reports(entries),
+        lambda: documents._render(entries),
     )
     timer.measure(
         f"reminder PDFs, {len(entries)} calls of one",
         size,
-        lambda: [executor._render_reports(entry) for entry in entries],
+        lambda: [documents._render(entry) for entry in entries],
     )
     assert len(batch[0]) == len(entries)
 
