@@ -33,6 +33,7 @@
         "views/relance_run_views.xml",
         "views/relance_litigation_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_call_screen_views.xml",
         "views/account_move_views.xml",
         "views/relance_wizard_views.xml",
         "views/sale_order_views.xml",

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -153,3 +153,59 @@ class TestManualActions(RelanceCase):
         self.assertEqual(invoice.relance_exclusion_reason, "Payment plan agreed")
         self.assertIn("Payment plan agreed", invoice.message_ids[0].body)
         self.assertFalse(self.run_on(date(2026, 2, 10)).history_ids)
+
+
+class TestCallScreen(RelanceCase):
+    """Payment behaviour over 12 months on a hand-built ledger (today: 2026-11-24)."""
+
+    def test_behaviour_figures(self):
+        today = date.today()
+        on_time = self.make_invoice(self.customer, today - timedelta(days=60), 100.0)
+        late = self.make_invoice(self.customer, today - timedelta(days=100), 200.0)
+        self.pay(on_time, 100.0, today - timedelta(days=62))  # 2 days early
+        self.pay(late, 200.0, today - timedelta(days=70))  # 30 days late
+        self.make_invoice(self.customer, today - timedelta(days=10), 300.0)  # still open
+        partner = self.customer
+        partner.invalidate_recordset()
+        self.assertEqual(partner.relance_on_time_share, 50.0)
+        self.assertEqual(partner.relance_avg_days_late, 15.0)  # (0 + 30) / 2
+        self.assertEqual(len(partner.relance_open_invoice_ids), 1)
+        self.assertEqual(
+            partner.relance_call_script,
+            self.standard_plan.level_ids.sorted("sequence")[2].call_script,
+        )
+        action = partner.action_relance_call_screen()
+        self.assertEqual(action["res_id"], partner.id)
+        outcome = partner.with_context(relance_outcome="dispute").action_relance_outcome()
+        self.assertEqual(outcome["context"]["default_outcome"], "dispute")
+
+    def test_promises_kept_and_broken_for_the_customer(self):
+        today = date.today()
+        paid = self.make_invoice(self.customer, today - timedelta(days=40), 100.0)
+        unpaid = self.make_invoice(self.customer, today - timedelta(days=40), 100.0)
+        for invoice in (paid, unpaid):
+            self.env["relance.history"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [(6, 0, invoice.ids)],
+                    "channel": "phone",
+                    "state": "done",
+                    "outcome": "promise",
+                    "date": today - timedelta(days=30),
+                    "promise_date": today - timedelta(days=20),
+                    "promise_amount": 100.0,
+                }
+            )
+        self.pay(paid, 100.0, today - timedelta(days=21))
+        self.customer.invalidate_recordset()
+        self.assertEqual(
+            (self.customer.relance_promises_kept, self.customer.relance_promises_broken), (1, 1)
+        )
+
+    def test_open_invoice_shows_its_penalties_to_date(self):
+        invoice = self.make_invoice(self.customer, date.today() - timedelta(days=45), 10000.0)
+        expected = invoice._relance_compute_penalty(date.today())
+        self.assertEqual(
+            invoice.relance_penalty_to_date, expected["interest"] + expected["indemnity"]
+        )
+        self.assertGreater(invoice.relance_penalty_to_date, 40.0)

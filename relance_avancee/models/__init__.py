@@ -18,4 +18,5 @@ from . import relance_typology
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_call_screen
 from . import sale_order

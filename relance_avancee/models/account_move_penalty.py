@@ -28,6 +28,31 @@ class AccountMove(models.Model):
         string="Penalty Invoices",
     )
 
+    relance_penalty_to_date = fields.Monetary(
+        string="Penalties To Date",
+        compute="_compute_relance_penalty_to_date",
+        currency_field="currency_id",
+        help="Late-payment interest and indemnity owed today (charged or not).",
+    )
+
+    def _compute_relance_penalty_to_date(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            if (
+                move.move_type != "out_invoice"
+                or move.state != "posted"
+                or not move.invoice_date_due
+            ):
+                move.relance_penalty_to_date = 0.0
+                continue
+            try:
+                penalty = move._relance_compute_penalty(today)
+            except UserError:  # a reference rate is missing: shown as 0, the run says why
+                move.relance_penalty_to_date = 0.0
+                continue
+            owed = penalty["interest"] + penalty["indemnity"] if penalty["days"] else 0.0
+            move.relance_penalty_to_date = owed
+
     def _compute_relance_penalty_move_ids(self):
         for move in self:
             move.relance_penalty_move_ids = move.relance_penalty_ids.penalty_move_id

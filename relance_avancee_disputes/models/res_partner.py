@@ -6,6 +6,18 @@ class ResPartner(models.Model):
 
     relance_dispute_ids = fields.One2many("relance.dispute", "partner_id", string="Disputes")
     relance_open_dispute_count = fields.Integer(compute="_compute_relance_open_dispute_count")
+    relance_open_dispute_ids = fields.Many2many(
+        "relance.dispute", compute="_compute_relance_open_dispute_ids", string="Open Disputes"
+    )
+
+    def _compute_relance_open_dispute_ids(self):
+        for partner in self:
+            partner.relance_open_dispute_ids = self.env["relance.dispute"].search(
+                [
+                    ("partner_id", "=", partner.commercial_partner_id.id),
+                    ("state", "in", ("new", "assigned", "in_progress")),
+                ]
+            )
 
     def _compute_relance_open_dispute_count(self):
         counts = dict(

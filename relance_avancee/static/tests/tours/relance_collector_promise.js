@@ -10,8 +10,17 @@ registry.category("web_tour.tours").add("relance_collector_promise", {
             trigger: ".o_data_row:contains(Tour Customer SARL)",
         },
         {
-            content: "Call the customer",
-            trigger: ".o_data_row:contains(Tour Customer SARL) button[name=action_relance_log_call]",
+            content: "Call the customer: the call screen opens",
+            trigger: ".o_data_row:contains(Tour Customer SARL) button[name=action_relance_call_screen]",
+            run: "click",
+        },
+        {
+            content: "The call screen shows the open invoice and the script",
+            trigger: ".o_relance_call_screen .o_field_widget[name=relance_open_invoice_ids] .o_data_row",
+        },
+        {
+            content: "The customer promises to pay",
+            trigger: ".o_relance_call_screen .o_form_statusbar button:contains(Promise to pay)",
             run: "click",
         },
         {
@@ -30,8 +39,8 @@ registry.category("web_tour.tours").add("relance_collector_promise", {
             run: "click",
         },
         {
-            content: "Back on the list",
-            trigger: "body:not(:has(.modal)) .o_list_view",
+            content: "Back on the call screen",
+            trigger: "body:not(:has(.modal)) .o_relance_call_screen",
         },
     ],
 });
