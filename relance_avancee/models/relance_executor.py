@@ -4,6 +4,7 @@ from collections import defaultdict
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -219,19 +220,33 @@ class RelanceExecutor(models.AbstractModel):
         entry.write({"state": "done", "outcome": "sent", "user_id": self.env.user.id})
 
     def _advance_invoices(self, entry):
-        """The invoices reached the entry's level: one write per next date."""
+        """The invoices reached the entry's level.
+
+        Written in SQL: account.move.write re-validates the whole journal entry
+        (about 10 ms each), while these three columns are dunning state only.
+        """
         engine = self.env["relance.engine"]
-        by_next_date = defaultdict(lambda: self.env["account.move"])
-        for invoice in entry.move_ids:
-            by_next_date[engine._next_date(invoice, entry.level_id, entry.date)] |= invoice
-        for next_date, invoices in by_next_date.items():
-            invoices.write(
-                {
-                    "relance_level_id": entry.level_id.id,
-                    "relance_last_date": entry.date,
-                    "relance_next_date": next_date,
-                }
+        fields_written = ["relance_level_id", "relance_last_date", "relance_next_date"]
+        invoices = entry.move_ids
+        invoices.flush_recordset(fields_written)
+        by_next_date = defaultdict(list)
+        for invoice in invoices:
+            by_next_date[engine._next_date(invoice, entry.level_id, entry.date)].append(invoice.id)
+        for next_date, ids in by_next_date.items():
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE account_move
+                       SET relance_level_id = %s, relance_last_date = %s, relance_next_date = %s
+                     WHERE id = ANY(%s)
+                    """,
+                    entry.level_id.id,
+                    entry.date,
+                    next_date or None,
+                    ids,
+                )
             )
+        invoices.invalidate_recordset(fields_written)
 
     @api.model
     def _collector(self, partner):
