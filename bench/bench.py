@@ -89,11 +89,12 @@ class Timer:
     def __init__(self):
         self.rows = []
 
-    def measure(self, label, invoices, function):
+    def measure(self, label, invoices, function, per=None, per_label="invoice"):
+        """Times one step; the cost is divided by `per` (default: all invoices)."""
         start = time.perf_counter()
         result = function()
         elapsed = time.perf_counter() - start
-        self.rows.append((label, invoices, elapsed))
+        self.rows.append((label, invoices, elapsed, per or invoices, per_label))
         print(f"  {label}: {elapsed:.2f} s", file=sys.stderr)
         return result
 
@@ -169,6 +170,83 @@ def populate(env, size, rng):
     return partners, invoices
 
 
+def populate_big_customer(env, rng, count=500):
+    """One customer with `count` invoices (a third of them paid), for the call screen."""
+    partner = env["res.partner"].create(
+        {
+            "name": "Big Customer",
+            "is_company": True,
+            "email": "big@example.com",
+            "relance_typology_id": env.ref("relance_avancee.relance_typology_key_account").id,
+        }
+    )
+    product = env["product.product"].search([("name", "=", "Service")], limit=1)
+    invoices = env["account.move"].create(
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": TODAY - timedelta(days=rng.randint(30, 400)),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "price_unit": round(rng.uniform(50, 5000), 2),
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+            for _ in range(count)
+        ]
+    )
+    invoices.action_post()
+    paid = invoices[: count // 3]
+    env["account.payment.register"].with_context(
+        active_model="account.move", active_ids=paid.ids
+    ).create({"group_payment": False, "payment_date": TODAY})._create_payments()
+    env.cr.commit()
+    return partner
+
+
+def call_screen_spec(env):
+    """The fields the call screen's form reads, nested for its lists (as the web client)."""
+    from lxml import etree
+
+    view = env.ref("relance_avancee.res_partner_view_form_call_screen")
+    arch = etree.fromstring(env["res.partner"].get_view(view.id, "form")["arch"])
+
+    def inside_a_field(node):
+        return any(parent.tag == "field" for parent in node.iterancestors())
+
+    def list_spec(list_node):
+        return {f.get("name"): {} for f in list_node.findall("field")}
+
+    spec = {}
+    for field in arch.iter("field"):
+        if inside_a_field(field):
+            continue
+        sub = field.find(".//list")
+        spec[field.get("name")] = {"fields": list_spec(sub)} if sub is not None else {}
+    return spec
+
+
+def open_call_screen(partner, spec):
+    partner.env.invalidate_all()
+    return partner.with_context(bin_size=True).web_read(spec)
+
+
+def overdue_count(env):
+    env.cr.execute(
+        """SELECT count(*) FROM account_move
+            WHERE move_type = 'out_invoice' AND state = 'posted'
+              AND payment_state NOT IN ('paid', 'in_payment', 'reversed')
+              AND invoice_date_due < %s""",
+        [TODAY],
+    )
+    return env.cr.fetchone()[0]
+
+
 def start_http_server(dbname):
     from odoo.http import root
     from odoo.service import server
@@ -195,6 +273,8 @@ def bench_size(size, keep, timer):
             rng = random.Random(size)
             timer.measure("populate (not a target)", size, lambda: populate(env, size, rng))
             cr.commit()
+            overdue = overdue_count(env)
+            print(f"  overdue invoices: {overdue}", file=sys.stderr)
             run_model = env["relance.run"]
             company = env.company
             run = run_model._get_or_create(company, TODAY)
@@ -206,7 +286,13 @@ def bench_size(size, keep, timer):
                 cr.commit()
                 return run._execute_batches(commit=True, batch_size=200, max_batches=None)
 
-            timer.measure("daily run: decisions, history, queued mails", size, plan_and_execute)
+            timer.measure(
+                "daily run: decisions, history, queued mails",
+                size,
+                plan_and_execute,
+                per=overdue,
+                per_label="overdue invoice",
+            )
             timer.measure(
                 "daily run: documents (PDF, 50 per wkhtmltopdf call)",
                 size,
@@ -245,6 +331,11 @@ def bench_size(size, keep, timer):
                 ),
             )
             cr.commit()
+            big = populate_big_customer(env, rng)
+            spec = call_screen_spec(env)
+            timer.measure(
+                "call screen, customer with 500 invoices", 500, lambda: open_call_screen(big, spec)
+            )
             if size == min(SIZES):
                 pdf_ratio(env, timer, size)
     finally:
@@ -273,14 +364,29 @@ def pdf_ratio(env, timer, size):
 
 
 def print_table(timer):
-    print("| step | invoices | time (s) | per invoice (ms) |")
-    print("|---|---:|---:|---:|")
-    for label, invoices, elapsed in timer.rows:
-        print(f"| {label} | {invoices:,} | {elapsed:.2f} | {elapsed / invoices * 1000:.3f} |")
+    print("| step | invoices | time (s) | cost (ms) | per |")
+    print("|---|---:|---:|---:|---|")
+    for label, invoices, elapsed, per, per_label in timer.rows:
+        cost = elapsed / per * 1000
+        print(f"| {label} | {invoices:,} | {elapsed:.2f} | {cost:.3f} | {per:,} {per_label}s |")
     single = [r for r in timer.rows if "calls of one" in r[0]]
     batch = [r for r in timer.rows if "in one call" in r[0]]
     if single and batch:
         print(f"\nBatch PDF rendering is {single[0][2] / batch[0][2]:.1f} x faster per document.")
+    print_growth(timer)
+
+
+def print_growth(timer):
+    """Cost per unit at the largest size over the smallest: 1.0 means linear growth."""
+    sizes = sorted({row[1] for row in timer.rows if row[1] in SIZES})
+    if len(sizes) < 2:
+        return
+    small, large = sizes[0], sizes[-1]
+    cost = {(row[0], row[1]): row[2] / row[3] for row in timer.rows}
+    print(f"\nCost per unit at {large:,} / at {small:,} invoices:")
+    for label in dict.fromkeys(row[0] for row in timer.rows):
+        if (label, small) in cost and (label, large) in cost and cost[(label, small)]:
+            print(f"- {label}: {cost[(label, large)] / cost[(label, small)]:.2f}")
 
 
 SIZES = [2000, 20000]
