@@ -2,8 +2,12 @@ import re
 from datetime import date
 
 from freezegun import freeze_time
+from lxml import etree
 
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form
+from odoo.tools.safe_eval import safe_eval
 
 from .common import RelanceCase, RelanceHttpCase
 
@@ -18,6 +22,7 @@ class DisputeCase(RelanceCase):
         cls.reason_price = ref("relance_avancee_disputes.reason_price")
         cls.reason_not_received = ref("relance_avancee_disputes.reason_not_received")
         cls.reason_defective = ref("relance_avancee_disputes.reason_defective")
+        cls.reason_missing_po = ref("relance_avancee_disputes.reason_missing_po")
         cls.team_sales = ref("relance_avancee_disputes.team_sales_admin")
         cls.team_quality = ref("relance_avancee_disputes.team_quality")
         cls.team_accounting = ref("relance_avancee_disputes.team_accounting")
@@ -93,6 +98,60 @@ class TestDisputeRouting(DisputeCase):
         foreign = self.make_invoice(other, "2026-01-31")
         with self.assertRaisesRegex(UserError, "belongs to another customer"):
             self.open_dispute(self.reason_price, foreign)
+        dispute = self.open_dispute(self.reason_price)
+        cr = self.env.cr
+        with self.assertRaisesRegex(UserError, "belongs to another customer"), cr.savepoint():
+            dispute.write({"move_ids": [Command.link(foreign.id)]})
+        self.assertEqual(dispute.move_ids, self.invoice)
+        with self.assertRaisesRegex(UserError, "belongs to another customer"), cr.savepoint():
+            dispute.write({"partner_id": other.id})
+        self.assertEqual(dispute.partner_id, self.customer)
+
+    def test_routing_by_reason(self):
+        self.env["relance.dispute.route"].create(
+            {
+                "name": "Defects seen by sales first",
+                "sequence": 1,
+                "reason_ids": [Command.set(self.reason_defective.ids)],
+                "team_id": self.team_sales.id,
+            }
+        )
+        defect = self.open_dispute(self.reason_defective)
+        self.assertEqual((defect.team_id, defect.user_id), (self.team_sales, self.sales_admin))
+        late = self.open_dispute(
+            self.env.ref("relance_avancee_disputes.reason_late_delivery"),
+            self.make_invoice(self.customer, "2026-01-31"),
+        )
+        self.assertEqual(late.team_id, self.env.ref("relance_avancee_disputes.team_logistics"))
+
+    def test_routing_by_company(self):
+        other_company = self.setup_other_company()["company"]
+        self.env["relance.dispute.route"].create(
+            {
+                "name": "Everything of the second company to quality",
+                "sequence": 1,
+                "company_id": other_company.id,
+                "team_id": self.team_quality.id,
+            }
+        )
+        here = self.open_dispute(self.reason_price)
+        self.assertEqual(here.team_id, self.team_sales, "rule of another company ignored")
+        invoice_there = self.make_invoice(self.customer, "2026-01-31", company=other_company)
+        there = (
+            self.env["relance.dispute"]
+            .with_company(other_company)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": other_company.id,
+                    "move_ids": [Command.set(invoice_there.ids)],
+                    "reason_id": self.reason_price.id,
+                }
+            )
+        )
+        self.assertEqual(there.team_id, self.team_quality)
+        with self.assertRaisesRegex(UserError, "another company"):
+            here.write({"move_ids": [Command.link(invoice_there.id)]})
 
 
 class TestDisputeSuspendsDunning(DisputeCase):
@@ -140,6 +199,83 @@ class TestDisputeSuspendsDunning(DisputeCase):
         self.assertEqual(action["res_model"], "account.move.reversal")
         self.assertEqual(action["context"]["active_ids"], self.invoice.ids)
 
+    def _reverse(self, action, is_modify=False):
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        wizard.reason = "Agreed with the customer"
+        wizard = wizard.save()
+        wizard.reverse_moves(is_modify=is_modify)
+        return wizard
+
+    def test_credit_note_from_odoos_reversal_is_linked_and_resolves(self):
+        dispute = self.open_dispute(self.reason_price)
+        action = dispute.action_credit_note()
+        self.assertEqual(action["res_model"], "account.move.reversal")
+        self.assertEqual(dispute.state, "assigned", "nothing is resolved before the credit note")
+        self._reverse(action)
+        credit_note = dispute.credit_note_ids
+        self.assertRecordValues(
+            credit_note,
+            [
+                {
+                    "move_type": "out_refund",
+                    "reversed_entry_id": self.invoice.id,
+                    "amount_total": 1500.0,
+                    "partner_id": self.customer.id,
+                }
+            ],
+        )
+        self.assertIn(credit_note.state, ("draft", "posted"))
+        self.assertRecordValues(dispute, [{"state": "resolved", "resolution": "credit_note"}])
+        self.assertFalse(self.invoice.relance_suspended)
+        self.assertTrue(any("Credit note" in m.body for m in dispute.message_ids))
+
+    def test_full_refund_and_new_invoice_is_a_reinvoicing(self):
+        dispute = self.open_dispute(self.reason_price)
+        self._reverse(dispute.action_credit_note(), is_modify=True)
+        self.assertEqual(dispute.credit_note_ids.state, "posted")
+        self.assertEqual(self.invoice.payment_state, "reversed")
+        self.assertRecordValues(dispute, [{"state": "resolved", "resolution": "reinvoicing"}])
+
+    def test_commercial_gesture_keeps_its_resolution(self):
+        dispute = self.open_dispute(self.reason_price)
+        with self.assertRaisesRegex(UserError, "Describe the commercial gesture"):
+            dispute.action_commercial_gesture()
+        dispute.resolution_note = "10 % discount granted"
+        action = dispute.action_commercial_gesture()
+        self.assertEqual(dispute.resolution, "commercial_gesture")
+        self._reverse(action)
+        self.assertRecordValues(
+            dispute,
+            [
+                {
+                    "state": "resolved",
+                    "resolution": "commercial_gesture",
+                    "resolution_note": "10 % discount granted",
+                }
+            ],
+        )
+        self.assertEqual(dispute.credit_note_ids.move_type, "out_refund")
+        self.assertTrue(any("Commercial gesture" in m.body for m in dispute.message_ids))
+
+    def test_payment_found_needs_the_payment_and_links_it(self):
+        dispute = self.open_dispute(self.env.ref("relance_avancee_disputes.reason_already_paid"))
+        with self.assertRaisesRegex(UserError, "Select the payment"):
+            dispute.action_payment_found()
+        self.assertEqual(dispute.state, "assigned")
+        payment = self.pay(self.invoice, 1500.0, "2026-01-28")
+        dispute.payment_id = payment
+        dispute.action_payment_found()
+        self.assertRecordValues(
+            dispute,
+            [{"state": "resolved", "resolution": "payment_found", "payment_id": payment.id}],
+        )
+        self.assertTrue(
+            any(
+                "Payment found" in m.body and payment.display_name in m.body
+                for m in dispute.message_ids
+            )
+        )
+
     def test_resolve_needs_a_resolution(self):
         dispute = self.open_dispute(self.reason_price)
         with self.assertRaisesRegex(UserError, "Choose how"):
@@ -158,6 +294,172 @@ class TestDisputeSla(DisputeCase):
         late_activity = dispute.activity_ids.filtered(lambda a: "Late dispute" in a.summary)
         self.assertEqual(late_activity.user_id, self.sales_admin, "the team leader")
         self.assertFalse(Dispute._cron_escalate_late(date(2026, 2, 27)), "escalated once")
+        self.assertTrue(
+            any(
+                "Deadline" in m.body and "escalated to Sales_Admin" in m.body
+                for m in dispute.message_ids
+            ),
+            "the escalation is told in the chatter",
+        )
+
+    @freeze_time("2026-02-10")
+    def test_sla_runs_from_the_opening_date(self):
+        dispute = self.open_dispute(self.reason_price, date_open=date(2026, 2, 1))
+        self.assertEqual(dispute.deadline, date(2026, 2, 16), "1 Feb + 15 days, not 10 Feb + 15")
+
+    def test_new_deadline_resets_the_escalation(self):
+        with freeze_time("2026-02-10"):
+            dispute = self.open_dispute(self.reason_price)
+        Dispute = self.env["relance.dispute"]
+        self.assertEqual(Dispute._cron_escalate_late(date(2026, 2, 26)), dispute)
+        self.assertTrue(dispute.escalated)
+        dispute.deadline = date(2026, 3, 10)
+        self.assertFalse(dispute.escalated, "a new deadline: not escalated any more")
+        self.assertFalse(Dispute._cron_escalate_late(date(2026, 3, 10)))
+        self.assertEqual(Dispute._cron_escalate_late(date(2026, 3, 11)), dispute)
+        dispute.write({"deadline": date(2026, 3, 10), "resolution_note": "same deadline"})
+        self.assertTrue(dispute.escalated, "an unchanged deadline keeps the escalation")
+
+
+class TestDisputePartnerAndInvoice(DisputeCase):
+    def test_partner_chatter_tells_opening_and_closing(self):
+        dispute = self.open_dispute(self.reason_price)
+        notes = self.customer.message_ids.mapped("body")
+        self.assertTrue(
+            any(dispute.name in b and "opened" in b and self.invoice.name in b for b in notes)
+        )
+        dispute.action_reject(note="As quoted")
+        self.customer.invalidate_recordset()
+        notes = self.customer.message_ids.mapped("body")
+        self.assertTrue(any(dispute.name in b and "closed: Rejected" in b for b in notes))
+
+    def test_report_a_dispute_from_the_invoice_and_the_partner(self):
+        action = self.invoice.action_relance_report_dispute()
+        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form.reason_id = self.reason_price
+        dispute = form.save()
+        self.assertEqual((dispute.partner_id, dispute.move_ids), (self.customer, self.invoice))
+        self.assertEqual(dispute.amount, 1500.0)
+        self.assertEqual(dispute.team_id, self.team_sales)
+        contact = self.env["res.partner"].create(
+            {"name": "Accounts payable", "parent_id": self.customer.id}
+        )
+        action = contact.action_relance_report_dispute()
+        self.assertEqual(action["context"]["default_partner_id"], self.customer.id)
+        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form.reason_id = self.reason_not_received
+        form.move_ids.add(self.make_invoice(self.customer, "2026-02-28", 200.0))
+        second = form.save()
+        self.assertEqual(second.partner_id, self.customer)
+        self.assertEqual(second.amount, 200.0)
+
+    def test_open_dispute_count_on_the_partner(self):
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.customer.id})
+        self.open_dispute(self.reason_price)
+        self.open_dispute(self.reason_defective)
+        self.open_dispute(self.reason_not_received).action_reject(note="Sent twice")
+        (self.customer | contact).invalidate_recordset()
+        self.assertEqual(self.customer.relance_open_dispute_count, 2)
+        self.assertEqual(contact.relance_open_dispute_count, 2, "the company's disputes")
+        self.assertEqual(len(self.customer.relance_open_dispute_ids), 2)
+
+
+@freeze_time("2026-03-15")
+class TestDisputeAnalysis(DisputeCase):
+    def _filter_domain(self, name, user):
+        arch = self.env["relance.dispute"].with_user(user).get_view(view_type="search")["arch"]
+        node = etree.fromstring(arch).xpath(f"//filter[@name='{name}']")[0]
+        if node.get("domain"):
+            return safe_eval(node.get("domain"), {"uid": user.id})
+        return safe_eval(node.get("context"))["group_by"]
+
+    def test_preventable_disputes_by_root_process_and_month(self):
+        values = [
+            (self.reason_not_received, "2026-01-12"),  # invoicing, preventable
+            (self.reason_not_received, "2026-02-03"),  # invoicing, preventable
+            (self.reason_missing_po, "2026-02-20"),  # sales, preventable
+            (self.reason_price, "2026-02-21"),  # sales, not preventable
+        ]
+        disputes = self.env["relance.dispute"]
+        for reason, day in values:
+            disputes |= self.open_dispute(reason, date_open=fields.Date.to_date(day))
+        self.assertEqual(disputes.mapped("preventable"), [True, True, True, False])
+        domain = self._filter_domain("preventable", self.env.user)
+        self.assertEqual(domain, [("preventable", "=", True)])
+        groups = self.env["relance.dispute"]._read_group(
+            [("id", "in", disputes.ids), *domain],
+            ["root_process", "date_open:month"],
+            ["__count", "amount:sum"],
+        )
+        by_month = {
+            (process, month.strftime("%Y-%m")): (count, total)
+            for process, month, count, total in groups
+        }
+        self.assertEqual(
+            by_month,
+            {
+                ("invoicing", "2026-01"): (1, 1500.0),
+                ("invoicing", "2026-02"): (1, 1500.0),
+                ("sales", "2026-02"): (1, 1500.0),
+            },
+        )
+        action = self.env.ref("relance_avancee_disputes.relance_dispute_action_preventable")
+        self.assertEqual(safe_eval(action.context), {"search_default_preventable": 1})
+        graph = self.env["relance.dispute"].get_view(
+            self.env.ref("relance_avancee_disputes.relance_dispute_view_graph_preventable").id,
+            "graph",
+        )["arch"]
+        self.assertIn('interval="month"', graph)
+
+    def test_average_resolution_time_counts_closed_disputes_only(self):
+        still_open = self.open_dispute(self.reason_price, date_open=date(2026, 3, 1))
+        closed = self.open_dispute(self.reason_defective, date_open=date(2026, 3, 1))
+        with freeze_time("2026-03-11"):
+            closed.action_reject(note="Works as specified")
+        self.assertEqual(closed.resolution_days, 10)
+        [(average,)] = self.env["relance.dispute"]._read_group(
+            [("id", "in", (still_open | closed).ids)], [], ["resolution_days:avg"]
+        )
+        self.assertEqual(average, 10.0, "not (0 + 10) / 2")
+        by_state = dict(
+            self.env["relance.dispute"]._read_group(
+                [("id", "in", (still_open | closed).ids)], ["state"], ["resolution_days:avg"]
+            )
+        )
+        self.assertEqual(by_state["rejected"], 10.0)
+        self.assertIs(by_state["assigned"], False, "no closed dispute: no average (not 0)")
+
+    def test_search_filters_and_groupings(self):
+        mine = self.open_dispute(self.reason_price)  # sales admin team, late (deadline 30 Mar)
+        mine.deadline = date(2026, 3, 1)
+        quality = self.open_dispute(
+            self.reason_defective, self.make_invoice(self.customer, "2026-02-28")
+        )
+        quality.deadline = date(2026, 4, 30)
+        both = mine | quality
+        Dispute = self.env["relance.dispute"]
+
+        def search(name, user=self.sales_admin):
+            domain = self._filter_domain(name, user)
+            return Dispute.search([("id", "in", both.ids), *domain])
+
+        admin = self.env.ref("base.user_admin")  # leads the quality team
+        self.assertEqual(search("mine"), mine)
+        self.assertEqual(search("my_team"), mine)
+        self.assertEqual(search("mine", admin), quality)
+        self.assertEqual(search("my_team", admin), quality)
+        self.assertEqual(search("late"), mine)
+        quality.deadline = date(2026, 3, 14)
+        self.assertEqual(search("late"), both)
+        quality.action_reject(note="No defect")
+        self.assertEqual(search("late"), mine, "closed disputes are never late")
+        for name, expected in (
+            ("group_reason", {self.reason_price: 1, self.reason_defective: 1}),
+            ("group_root_process", {"sales": 1, "production": 1}),
+        ):
+            groupby = self._filter_domain(name, self.env.user)
+            groups = dict(Dispute._read_group([("id", "in", both.ids)], [groupby], ["__count"]))
+            self.assertEqual(groups, expected)
 
 
 class TestDisputeAccess(DisputeCase):
@@ -173,12 +475,42 @@ class TestDisputeAccess(DisputeCase):
         with self.assertRaises(AccessError):
             theirs.with_user(self.sales_admin).write({"resolution_note": "Not mine"})
 
+    def test_team_member_outside_accounting_works_his_dispute(self):
+        member = self.sales_admin
+        self.assertFalse(member.has_group("account.group_account_readonly"))
+        dispute = self.open_dispute(self.reason_price)
+        self.env.invalidate_all()
+        as_member = dispute.with_user(member)
+        with self.assertRaises(AccessError):
+            self.invoice.with_user(member).read(["name"])
+        # The form loads without reading invoices, and shows their numbers.
+        form = Form(as_member)
+        self.assertEqual(form.move_names, self.invoice.name)
+        self.assertEqual(form.amount, 1500.0)
+        as_member.action_start()
+        self.assertEqual(dispute.state, "in_progress")
+        as_member.write({"resolution_note": "Discount applied on the next order"})
+        as_member.action_resolve("reinvoicing")
+        self.assertRecordValues(dispute, [{"state": "resolved", "resolution": "reinvoicing"}])
+        self.invoice.invalidate_recordset()
+        self.assertFalse(self.invoice.relance_suspended, "dunning resumes")
+        closing = self.invoice.message_ids.filtered(lambda m: "closed: dunning resumes" in m.body)
+        self.assertEqual(closing.author_id, member.partner_id, "traced as the member")
+
     def test_salesperson_reads_only(self):
         salesman = self._create_relance_user("disp_sales", ["sales_team.group_sale_salesman"])
         dispute = self.open_dispute(self.reason_defective)
-        self.assertEqual(dispute.with_user(salesman).reason_id, self.reason_defective)
+        self.env.invalidate_all()
+        Dispute = self.env["relance.dispute"].with_user(salesman)
+        found = Dispute.search([("id", "=", dispute.id)])
+        self.assertEqual(found, dispute, "salespeople see every dispute")
+        [values] = found.read(["name", "reason_id", "state", "team_id"])
+        self.assertEqual(values["reason_id"][0], self.reason_defective.id)
+        self.assertEqual(values["team_id"][0], self.team_quality.id)
         with self.assertRaises(AccessError):
             dispute.with_user(salesman).write({"resolution_note": "x"})
+        with self.assertRaises(AccessError):
+            dispute.with_user(salesman).action_start()
         with self.assertRaises(AccessError):
             self.env["relance.dispute"].with_user(salesman).create(
                 {"partner_id": self.customer.id, "reason_id": self.reason_price.id}
@@ -235,7 +567,23 @@ class TestDisputePortal(RelanceHttpCase, DisputeCase):
         )
         self.assertEqual(response.status_code, 404)
         self.assertEqual(self.url_open(f"/relance/dispute/{self.invoice.id}").status_code, 404)
+        # Posting a problem on the other invoice with our token: refused, nothing created.
+        csrf, _form = self._csrf(
+            f"/relance/dispute/{self.invoice.id}?access_token={self.invoice.access_token}"
+        )
+        response = self.url_open(
+            f"/relance/dispute/{other_invoice.id}",
+            data={
+                "csrf_token": csrf,
+                "access_token": self.invoice.access_token,
+                "reason_id": self.reason_price.id,
+                "message": "Not mine",
+            },
+        )
+        self.assertEqual(response.status_code, 404)
+        other_invoice.invalidate_recordset()
         self.assertFalse(other_invoice.relance_dispute_ids)
+        self.assertFalse(self.env["relance.dispute"].search([("partner_id", "=", other.id)]))
 
     def test_reminder_email_carries_the_statement_link(self):
         with self.mock_mail_gateway():

@@ -56,6 +56,55 @@ class TestInvoiceChecks(RelanceCase):
         invoice.action_post()
         self.assertFalse(invoice.relance_check_warnings)
 
+    def test_penalty_invoice_is_not_checked_in_block_mode(self):
+        """A penalty invoice carries no purchase order: block mode must not stop it."""
+        self.customer.relance_po_required = True
+        invoice = self._draft("PO-9")
+        invoice.invoice_payment_term_id = False
+        invoice.invoice_date_due = date(2026, 3, 1)
+        invoice.action_post()
+        levels = self.standard_plan.level_ids.sorted("sequence")
+        invoice.write({"relance_level_id": levels[2].id, "relance_last_date": date(2026, 3, 20)})
+        self.company.write({"relance_invoice_check_mode": "block", "relance_penalty_post": True})
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 4, 15)).history_ids
+        self.assertEqual(entry.level_id, levels[3])
+        self.assertEqual(entry.state, "done")
+        penalty_move = entry.penalty_ids.penalty_move_id
+        self.assertEqual(penalty_move.state, "posted", "posted although it has no PO reference")
+        self.assertFalse(penalty_move.ref)
+        self.assertFalse(penalty_move.relance_check_warnings)
+        # An ordinary invoice of the same customer is still refused.
+        with self.assertRaisesRegex(UserError, "cannot be posted"):
+            self._draft().action_post()
+
+    def test_checks_can_be_skipped_by_context(self):
+        self.customer.relance_po_required = True
+        self.company.relance_invoice_check_mode = "block"
+        invoice = self._draft()
+        invoice.with_context(relance_skip_invoice_checks=True).action_post()
+        self.assertEqual(invoice.state, "posted")
+
+    def _send_wizard(self, invoice):
+        return (
+            self.env["account.move.send.wizard"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+        )
+
+    def test_sending_warns_again(self):
+        invoice = self._draft()
+        invoice.action_post()
+        self.assertNotIn("relance_invoice_checks", self._send_wizard(invoice).alerts or {})
+        # The customer now requires its PO reference: the invoice leaves with a warning.
+        self.customer.relance_po_required = True
+        alert = self._send_wizard(invoice).alerts["relance_invoice_checks"]
+        self.assertEqual(alert["level"], "warning", "a warning, not a refusal")
+        self.assertIn("purchase order reference", alert["message"])
+        self.company.relance_invoice_check_mode = "block"
+        alert = self._send_wizard(invoice).alerts["relance_invoice_checks"]
+        self.assertEqual(alert["level"], "warning")
+
     def test_preferred_letter_channel(self):
         self.customer.relance_channel_preference = "letter"
         self.make_invoice(self.customer, "2026-01-31", 100.0)

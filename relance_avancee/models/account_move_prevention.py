@@ -1,7 +1,11 @@
 from markupsafe import Markup
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
+
+# Context key: post invoices without the prevention checks (e.g. penalty invoices).
+SKIP_CHECKS_KEY = "relance_skip_invoice_checks"
 
 
 class AccountMove(models.Model):
@@ -36,13 +40,27 @@ class AccountMove(models.Model):
             )
         return problems
 
+    def _relance_is_penalty_invoice(self):
+        """Late-payment penalty invoices are ours, not the customer's order: the checks
+        (purchase order reference...) do not apply to them."""
+        self.ensure_one()
+        product = self.company_id.relance_penalty_product_id
+        lines = self.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        return bool(product and lines) and all(line.product_id == product for line in lines)
+
+    def _relance_checked_invoices(self):
+        if self.env.context.get(SKIP_CHECKS_KEY):
+            return self.browse()
+        return self.filtered(
+            lambda m: m.move_type == "out_invoice" and not m._relance_is_penalty_invoice()
+        )
+
     def _post(self, soft=True):
         self._relance_run_checks()
         return super()._post(soft=soft)
 
     def _relance_run_checks(self):
-        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
-        for invoice in invoices:
+        for invoice in self._relance_checked_invoices():
             problems = invoice._relance_check_problems()
             if problems and invoice.company_id.relance_invoice_check_mode == "block":
                 raise UserError(
@@ -62,3 +80,76 @@ class AccountMove(models.Model):
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
+
+    # --- preventive confirmation by the customer ----------------------------------
+
+    def _relance_confirmation_url(self):
+        """Portal page where the customer confirms this invoice (disputes addon)."""
+        return False
+
+    def _relance_portal_confirm_received(self, pay_date):
+        """The customer confirmed on the portal: invoice received, paid on ``pay_date``.
+
+        Recorded as a promise to pay (the engine waits for it), traced in the history
+        and on the invoice.
+        """
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        if not pay_date or pay_date < today:
+            raise UserError(_("Choose a payment date from today on."))
+        move = self.sudo()
+        partner = move.commercial_partner_id
+        amount = move.relance_amount_due
+        partner.write({"relance_promise_date": pay_date, "relance_promise_amount": amount})
+        text = _(
+            "The customer confirmed on the portal that invoice %(invoice)s was received "
+            "and will be paid on %(date)s.",
+            invoice=move.name,
+            date=format_date(self.env, pay_date, lang_code=partner.lang or None),
+        )
+        entry = (
+            self.env["relance.history"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": move.company_id.id,
+                    "move_ids": [fields.Command.set(move.ids)],
+                    "level_id": move.relance_level_id.id,
+                    "channel": "email",
+                    "date": today,
+                    "state": "done",
+                    "executed": True,
+                    "outcome": "promise",
+                    "promise_date": pay_date,
+                    "promise_amount": amount,
+                    "amount_due": amount,
+                    "note": Markup("<p>%s</p>") % text,
+                }
+            )
+        )
+        move.message_post(body=text, subtype_xmlid="mail.mt_note")
+        return entry
+
+
+class AccountMoveSend(models.AbstractModel):
+    _inherit = "account.move.send"
+
+    @api.model
+    def _get_alerts(self, moves, moves_data):
+        """Sending an invoice runs the prevention checks again, as a warning."""
+        alerts = super()._get_alerts(moves, moves_data)
+        problems = []
+        for move in moves._relance_checked_invoices():
+            problems += [
+                f"{move.name}: {problem}" if len(moves) > 1 else problem
+                for problem in move._relance_check_problems()
+            ]
+        if problems:
+            alerts["relance_invoice_checks"] = {
+                "level": "warning",
+                "message": "\n".join(
+                    [_("Invoice checks found problems that may delay the payment:"), *problems]
+                ),
+            }
+        return alerts

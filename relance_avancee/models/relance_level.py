@@ -69,6 +69,12 @@ class RelanceLevel(models.Model):
         help="Block new sales to the customer from this step on.",
     )
     preventive = fields.Boolean(compute="_compute_preventive")
+    ask_confirmation = fields.Boolean(
+        string="Ask the Customer to Confirm",
+        default=True,
+        help="Preventive emails only: each invoice carries a link where the customer "
+        "confirms it was received and when it will be paid, or reports a problem.",
+    )
 
     _sql_constraints = [
         (

@@ -1,5 +1,5 @@
-from odoo import _, http
-from odoo.exceptions import AccessError, MissingError
+from odoo import _, fields, http
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import consteq
 
@@ -42,6 +42,77 @@ class RelanceDisputePortal(CustomerPortal):
             {"partner": partner, "invoices": invoices},
         )
 
+    def _relance_portal_invoice(self, move_id, access_token):
+        """The invoice behind a portal link, or None (wrong token, not a posted invoice)."""
+        try:
+            invoice = self._document_check_access("account.move", move_id, access_token)
+        except (AccessError, MissingError):
+            return None
+        if invoice.move_type != "out_invoice" or invoice.state != "posted":
+            return None
+        return invoice
+
+    @http.route(
+        "/relance/confirm/<int:move_id>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=True,
+    )
+    def relance_confirm_invoice(
+        self,
+        move_id,
+        access_token=None,
+        answer=None,
+        pay_date=None,
+        reason_id=None,
+        message=None,
+        **kw,
+    ):
+        """Preventive reminder: the customer confirms the invoice (received, paid on a
+        date: a promise to pay) or reports a problem (a dispute, routed like any other)."""
+        invoice = self._relance_portal_invoice(move_id, access_token)
+        if invoice is None:
+            return request.not_found()
+        reasons = (
+            request.env["relance.dispute.reason"].sudo().search([("portal_visible", "=", True)])
+        )
+        values = {
+            "invoice": invoice,
+            "reasons": reasons,
+            "access_token": access_token,
+            "pay_date": pay_date or fields.Date.to_string(invoice.invoice_date_due),
+            "error": False,
+        }
+        if request.httprequest.method == "POST":
+            if answer == "received":
+                try:
+                    day = fields.Date.to_date(pay_date)
+                except ValueError:
+                    day = None
+                try:
+                    invoice._relance_portal_confirm_received(day)
+                except UserError as error:
+                    values["error"] = error.args[0]
+                else:
+                    return request.render(
+                        "relance_avancee_disputes.portal_relance_confirm_done",
+                        {"invoice": invoice, "pay_date": day},
+                    )
+            elif answer == "problem":
+                reason = reasons.filtered(lambda r: str(r.id) == str(reason_id))
+                if not reason or not (message or "").strip():
+                    values["error"] = _("Choose a reason and describe the problem.")
+                else:
+                    dispute = invoice._relance_dispute_from_portal(reason, message)
+                    return request.render(
+                        "relance_avancee_disputes.portal_relance_dispute_done",
+                        {"dispute": dispute},
+                    )
+            else:
+                return request.not_found()
+        return request.render("relance_avancee_disputes.portal_relance_confirm", values)
+
     @http.route(
         "/relance/dispute/<int:move_id>",
         type="http",
@@ -52,11 +123,8 @@ class RelanceDisputePortal(CustomerPortal):
     def relance_report_problem(
         self, move_id, access_token=None, reason_id=None, message=None, **kw
     ):
-        try:
-            invoice = self._document_check_access("account.move", move_id, access_token)
-        except (AccessError, MissingError):
-            return request.not_found()
-        if invoice.move_type != "out_invoice" or invoice.state != "posted":
+        invoice = self._relance_portal_invoice(move_id, access_token)
+        if invoice is None:
             return request.not_found()
         reasons = (
             request.env["relance.dispute.reason"].sudo().search([("portal_visible", "=", True)])

@@ -66,9 +66,24 @@ class AccountMove(models.Model):
             },
         }
 
+    def _relance_confirmation_url(self):
+        """Portal page of the preventive reminder: received and paid on D, or a problem."""
+        self.ensure_one()
+        move = self.sudo()
+        token = move._portal_ensure_token()
+        return f"{move.get_base_url()}/relance/confirm/{move.id}?access_token={token}"
+
     def _relance_dispute_from_portal(self, reason, message):
         """A customer reported a problem on this invoice from the portal."""
         self.ensure_one()
+        self.sudo().message_post(
+            body=_(
+                "The customer reported a problem on the portal: %(reason)s - %(message)s",
+                reason=reason.name,
+                message=message,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
         dispute = (
             self.env["relance.dispute"]
             .sudo()

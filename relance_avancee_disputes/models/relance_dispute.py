@@ -1,7 +1,8 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .relance_dispute_reason import CATEGORIES
 
@@ -66,6 +67,25 @@ class RelanceDispute(models.Model):
         CATEGORIES, compute="_compute_category", store=True, readonly=False, tracking=True
     )
     root_process = fields.Selection(related="reason_id.root_process", store=True)
+    preventable = fields.Boolean(
+        related="reason_id.preventable",
+        store=True,
+        help="The checks made when an invoice is posted or sent would have avoided it.",
+    )
+    move_names = fields.Char(
+        string="Invoice Numbers",
+        compute="_compute_move_names",
+        help="The disputed invoices, readable by every team member.",
+    )
+    credit_note_ids = fields.Many2many(
+        "account.move",
+        "relance_dispute_credit_note_rel",
+        "dispute_id",
+        "move_id",
+        string="Credit Notes",
+        copy=False,
+        readonly=True,
+    )
     state = fields.Selection(
         [
             ("new", "New"),
@@ -106,8 +126,14 @@ class RelanceDispute(models.Model):
 
     @api.depends("move_ids")
     def _compute_amount(self):
+        # Team members outside accounting work disputes without reading invoices.
         for dispute in self:
-            dispute.amount = sum(dispute.move_ids.mapped("amount_residual_signed"))
+            dispute.amount = sum(dispute.move_ids.sudo().mapped("amount_residual_signed"))
+
+    @api.depends("move_ids")
+    def _compute_move_names(self):
+        for dispute in self:
+            dispute.move_names = ", ".join(dispute.move_ids.sudo().mapped("name"))
 
     @api.depends("reason_id")
     def _compute_category(self):
@@ -119,6 +145,16 @@ class RelanceDispute(models.Model):
         for dispute in self:
             closed = dispute.date_closed
             dispute.resolution_days = (closed - dispute.date_open).days if closed else 0
+
+    def _read_group_select(self, aggregate_spec, query):
+        # Open disputes store 0 days: the average resolution time counts closed ones only.
+        if aggregate_spec == "resolution_days:avg":
+            return SQL(
+                "AVG(CASE WHEN %s IS NOT NULL THEN %s END)",
+                self._field_to_sql(self._table, "date_closed", query),
+                self._field_to_sql(self._table, "resolution_days", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)
 
     @api.depends_context("relance_date")
     def _compute_is_late(self):
@@ -145,11 +181,19 @@ class RelanceDispute(models.Model):
             if vals.get("name", _("New")) == _("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("relance.dispute") or _("New")
         disputes = super().create(vals_list)
-        disputes._check_invoices()
         disputes.filtered(lambda d: d.state == "new" and not d.team_id)._route()
         disputes._suspend_note()
         disputes._flag_wrong_address()
+        disputes._partner_note_opened()
         return disputes
+
+    def write(self, vals):
+        if "deadline" in vals and "escalated" not in vals:
+            # A new deadline gives the team a new chance: escalate again only if it passes.
+            moved = self.filtered(lambda d: d.deadline != fields.Date.to_date(vals["deadline"]))
+            if moved:
+                super(RelanceDispute, moved).write({"escalated": False})
+        return super().write(vals)
 
     def _flag_wrong_address(self):
         """A wrong recipient reported: the next invoices warn until the address is fixed."""
@@ -159,29 +203,43 @@ class RelanceDispute(models.Model):
         flagged = self.filtered(lambda d: d.reason_id == wrong).partner_id.commercial_partner_id
         flagged.write({"relance_invoice_address_wrong": True})
 
+    @api.constrains("move_ids", "partner_id", "company_id")
     def _check_invoices(self):
         for dispute in self:
             partner = dispute.partner_id.commercial_partner_id
-            foreign = dispute.move_ids.filtered(lambda m, p=partner: m.commercial_partner_id != p)
+            moves = dispute.move_ids.sudo()
+            foreign = moves.filtered(lambda m, p=partner: m.commercial_partner_id != p)
             if foreign:
-                raise UserError(
+                raise ValidationError(
                     _(
                         "Invoice %(invoice)s belongs to another customer than %(partner)s.",
                         invoice=foreign[0].name,
                         partner=partner.name,
                     )
                 )
+            other_company = moves.filtered(lambda m, d=dispute: m.company_id != d.company_id)
+            if other_company:
+                raise ValidationError(
+                    _(
+                        "Invoice %(invoice)s belongs to another company than the dispute "
+                        "(%(company)s).",
+                        invoice=other_company[0].name,
+                        company=dispute.company_id.name,
+                    )
+                )
 
     def _route(self):
-        """Assign each dispute following the first matching rule; notify and plan the work."""
-        today = fields.Date.context_today(self)
+        """Assign each dispute following the first matching rule; notify and plan the work.
+
+        The SLA runs from the day the dispute was opened, not from the day it is routed.
+        """
         for dispute in self:
             team, user, sla_days = self.env["relance.dispute.route"]._find(dispute)
             dispute.write(
                 {
                     "team_id": team.id,
                     "user_id": user.id,
-                    "deadline": today + timedelta(days=sla_days or 10),
+                    "deadline": dispute.date_open + timedelta(days=sla_days or 10),
                     "state": "assigned" if (team or user) else "new",
                 }
             )
@@ -212,7 +270,7 @@ class RelanceDispute(models.Model):
 
     def _suspend_note(self):
         for dispute in self:
-            for move in dispute.move_ids:
+            for move in dispute.move_ids.sudo():
                 move.message_post(
                     body=_(
                         "Dunning suspended: dispute %(name)s (%(reason)s).",
@@ -220,6 +278,23 @@ class RelanceDispute(models.Model):
                         reason=dispute.reason_id.name,
                     )
                 )
+
+    def _partner_note_opened(self):
+        for dispute in self:
+            dispute._post_on_partner(
+                _(
+                    "Dispute %(name)s opened (%(reason)s) on %(invoices)s.",
+                    name=dispute.name,
+                    reason=dispute.reason_id.name,
+                    invoices=dispute.move_names or "-",
+                )
+            )
+
+    def _post_on_partner(self, body):
+        """A short trace on the customer's chatter, whoever works the dispute."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id.sudo()
+        partner.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def action_start(self):
         self.filtered(lambda d: d.state in ("new", "assigned")).write({"state": "in_progress"})
@@ -254,8 +329,17 @@ class RelanceDispute(models.Model):
             }
         )
         self.activity_ids.action_feedback(feedback=_("Dispute closed"))
-        for move in self.move_ids:
+        # Team members outside accounting cannot write on invoices: the trace is ours.
+        for move in self.move_ids.sudo():
             move.message_post(body=_("Dispute %s closed: dunning resumes.", self.name))
+        resolutions = dict(self._fields["resolution"]._description_selection(self.env))
+        self._post_on_partner(
+            _(
+                "Dispute %(name)s closed: %(resolution)s.",
+                name=self.name,
+                resolution=resolutions.get(resolution, resolution),
+            )
+        )
 
     def action_reopen(self):
         self.write({"state": "in_progress", "date_closed": False, "resolution": False})
@@ -263,28 +347,54 @@ class RelanceDispute(models.Model):
 
     # --- resolution actions ----------------------------------------------------
 
-    def action_credit_note(self):
-        """Open Odoo's reversal wizard on the disputed invoices."""
+    def _open_reversal(self, resolution):
+        """Odoo's reversal wizard on the disputed invoices; the credit note it creates is
+        linked to the dispute, which is then resolved with ``resolution``."""
         self.ensure_one()
-        self.message_post(
-            body=_("Credit note requested for %s.", ", ".join(self.move_ids.mapped("name")))
-        )
-        self.resolution = "credit_note"
+        if self.state not in OPEN_STATES:
+            raise UserError(_("Dispute %s is already closed.", self.name))
+        if not self.move_ids:
+            raise UserError(_("Dispute %s has no invoice to credit.", self.name))
+        self.resolution = resolution
         return {
             "type": "ir.actions.act_window",
             "name": _("Credit Note"),
             "res_model": "account.move.reversal",
             "view_mode": "form",
             "target": "new",
-            "context": {"active_model": "account.move", "active_ids": self.move_ids.ids},
+            "context": {
+                "active_model": "account.move",
+                "active_ids": self.move_ids.ids,
+                "relance_dispute_id": self.id,
+                "relance_dispute_resolution": resolution,
+            },
         }
+
+    def _link_credit_notes(self, credit_notes, resolution):
+        """Credit notes created for this dispute: linked, traced, and the dispute resolved."""
+        self.ensure_one()
+        if not credit_notes:
+            return
+        self.credit_note_ids = [fields.Command.link(m.id) for m in credit_notes]
+        names = ", ".join(credit_notes.sudo().mapped("name"))
+        self.message_post(body=_("Credit note %s created for this dispute.", names))
+        for move in credit_notes.sudo():
+            move.message_post(body=_("Created to resolve dispute %s.", self.name))
+        if self.state in OPEN_STATES:
+            self._close("resolved", resolution, None)
+
+    def action_credit_note(self):
+        """Open Odoo's reversal wizard on the disputed invoices."""
+        self.ensure_one()
+        self.message_post(body=_("Credit note requested for %s.", self.move_names or "-"))
+        return self._open_reversal("credit_note")
 
     def action_send_duplicate(self):
         self.ensure_one()
         recipient = self.env["relance.executor"]._recipient(self.partner_id.commercial_partner_id)
         if not recipient:
             raise UserError(_("The customer has no email address: add one first."))
-        self.env["relance.executor"]._send_duplicates(self.move_ids, recipient)
+        self.env["relance.executor"].sudo()._send_duplicates(self.move_ids.sudo(), recipient)
         self.message_post(body=_("Duplicate of the invoices sent to %s.", recipient.email))
         self.action_resolve("duplicate_sent")
         return True
@@ -293,17 +403,17 @@ class RelanceDispute(models.Model):
         self.ensure_one()
         if not self.payment_id:
             raise UserError(_("Select the payment that was found."))
-        self.message_post(body=_("Payment found: %s.", self.payment_id.display_name))
+        self.message_post(body=_("Payment found: %s.", self.payment_id.sudo().display_name))
         self.action_resolve("payment_found")
         return True
 
     def action_commercial_gesture(self):
+        """A credit note granted as a commercial gesture: the dispute keeps that resolution."""
         self.ensure_one()
-        if not self.resolution_note:
+        if not (self.resolution_note or "").strip():
             raise UserError(_("Describe the commercial gesture in the resolution note."))
         self.message_post(body=_("Commercial gesture: %s", self.resolution_note))
-        self.resolution = "commercial_gesture"
-        return self.action_credit_note()
+        return self._open_reversal("commercial_gesture")
 
     # --- SLA -------------------------------------------------------------------
 

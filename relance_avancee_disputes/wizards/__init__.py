@@ -1,1 +1,2 @@
+from . import account_move_reversal
 from . import relance_call_outcome
