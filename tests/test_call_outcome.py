@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 
 from freezegun import freeze_time
 
@@ -154,58 +154,56 @@ class TestManualActions(RelanceCase):
         self.assertIn("Payment plan agreed", invoice.message_ids[0].body)
         self.assertFalse(self.run_on(date(2026, 2, 10)).history_ids)
 
-
-class TestCallScreen(RelanceCase):
-    """Payment behaviour over 12 months on a hand-built ledger (today: 2026-11-24)."""
-
-    def test_behaviour_figures(self):
-        today = date.today()
-        on_time = self.make_invoice(self.customer, today - timedelta(days=60), 100.0)
-        late = self.make_invoice(self.customer, today - timedelta(days=100), 200.0)
-        self.pay(on_time, 100.0, today - timedelta(days=62))  # 2 days early
-        self.pay(late, 200.0, today - timedelta(days=70))  # 30 days late
-        self.make_invoice(self.customer, today - timedelta(days=10), 300.0)  # still open
-        partner = self.customer
-        partner.invalidate_recordset()
-        self.assertEqual(partner.relance_on_time_share, 50.0)
-        self.assertEqual(partner.relance_avg_days_late, 15.0)  # (0 + 30) / 2
-        self.assertEqual(len(partner.relance_open_invoice_ids), 1)
-        self.assertEqual(
-            partner.relance_call_script,
-            self.standard_plan.level_ids.sorted("sequence")[2].call_script,
+    def test_send_now_refuses_held_and_foreign_invoices(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 300.0)
+        suspended = self.make_invoice(self.customer, "2026-01-31", 100.0)
+        suspended.write({"relance_excluded": True, "relance_exclusion_reason": "Dispute"})
+        stranger = self.env["res.partner"].create({"name": "Stranger", "email": "s@example.com"})
+        foreign = self.make_invoice(stranger, "2026-01-31", 50.0)
+        elsewhere = self.make_invoice(
+            self.customer, "2026-01-31", 70.0, company=self.setup_other_company()["company"]
         )
-        action = partner.action_relance_call_screen()
-        self.assertEqual(action["res_id"], partner.id)
-        outcome = partner.with_context(relance_outcome="dispute").action_relance_outcome()
-        self.assertEqual(outcome["context"]["default_outcome"], "dispute")
+        level = self.standard_plan.level_ids.sorted("sequence")[0]
 
-    def test_promises_kept_and_broken_for_the_customer(self):
-        today = date.today()
-        paid = self.make_invoice(self.customer, today - timedelta(days=40), 100.0)
-        unpaid = self.make_invoice(self.customer, today - timedelta(days=40), 100.0)
-        for invoice in (paid, unpaid):
-            self.env["relance.history"].create(
+        def send(moves):
+            self.env["relance.send.manual"].create(
                 {
                     "partner_id": self.customer.id,
-                    "move_ids": [(6, 0, invoice.ids)],
-                    "channel": "phone",
-                    "state": "done",
-                    "outcome": "promise",
-                    "date": today - timedelta(days=30),
-                    "promise_date": today - timedelta(days=20),
-                    "promise_amount": 100.0,
+                    "move_ids": [(6, 0, moves.ids)],
+                    "level_id": level.id,
                 }
-            )
-        self.pay(paid, 100.0, today - timedelta(days=21))
-        self.customer.invalidate_recordset()
-        self.assertEqual(
-            (self.customer.relance_promises_kept, self.customer.relance_promises_broken), (1, 1)
-        )
+            ).action_send()
 
-    def test_open_invoice_shows_its_penalties_to_date(self):
-        invoice = self.make_invoice(self.customer, date.today() - timedelta(days=45), 10000.0)
-        expected = invoice._relance_compute_penalty(date.today())
-        self.assertEqual(
-            invoice.relance_penalty_to_date, expected["interest"] + expected["indemnity"]
+        with self.mock_mail_gateway():
+            for moves, message in (
+                (invoice | suspended, "excluded from dunning or suspended"),
+                (invoice | foreign, "Only invoices of Dupont Industries"),
+                (invoice | elsewhere, "Only invoices of Dupont Industries"),
+            ):
+                with self.subTest(moves=moves.mapped("name")):
+                    with self.assertRaisesRegex(UserError, message):
+                        send(moves)
+            self.customer.relance_excluded = True
+            with self.assertRaisesRegex(UserError, "excluded from dunning"):
+                send(invoice)
+        self.assertFalse(self._new_mails)
+        self.assertFalse(
+            self.env["relance.history"].search([("partner_id", "=", self.customer.id)])
         )
-        self.assertGreater(invoice.relance_penalty_to_date, 40.0)
+        self.assertFalse(invoice.relance_level_id)
+
+    def test_customer_excluded_by_the_wizard_is_skipped_until_included(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 300.0)
+        self.env["relance.exclusion"].with_user(self.collector).with_context(
+            active_model="res.partner", active_ids=self.customer.ids
+        ).create({"reason": "Receivership"}).action_exclude()
+        self.assertTrue(self.customer.relance_excluded)
+        self.assertEqual(self.customer.relance_exclusion_reason, "Receivership")
+        self.assertFalse(self.run_on(date(2026, 2, 9)).history_ids)
+        self.customer.with_user(self.collector).action_relance_include()
+        self.assertFalse(self.customer.relance_excluded)
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 2, 10)).history_ids
+        self.assertEqual(entry.move_ids, invoice)
+        self.assertEqual(entry.level_id, self.standard_plan.level_ids.sorted("sequence")[0])
+        self.assertEqual(entry.state, "done")

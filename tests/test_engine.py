@@ -1,5 +1,10 @@
 from datetime import date, timedelta
 
+from lxml import etree
+
+from odoo.exceptions import UserError
+from odoo.tools.safe_eval import safe_eval
+
 from .common import RelanceCase
 
 
@@ -95,12 +100,168 @@ class TestEngineEscalation(RelanceCase):
         # While the call is open, the next run does not escalate past it.
         self.assertFalse(self.run_on(date(2026, 3, 20)).history_ids)
 
-    def test_marking_the_call_done_closes_the_history_entry(self):
+    def test_marking_the_call_done_asks_for_the_outcome(self):
+        """A call is closed with what the customer said, never marked done bare."""
         self.invoice.write({"relance_level_id": self.level2.id, "relance_last_date": "2026-02-08"})
         entry = self.run_on(date(2026, 2, 15)).history_ids
-        entry.activity_id.action_feedback(feedback="Customer will pay on Friday")
-        self.assertEqual(entry.state, "done")
+        activity = entry.activity_id
+        with self.assertRaisesRegex(UserError, "Log the outcome"):
+            activity.with_user(self.collector).action_feedback(feedback="Will pay on Friday")
+        self.assertTrue(activity.exists())
+        self.assertEqual(entry.state, "planned")
+        promise = date.today() + timedelta(days=3)
+        wizard = (
+            self.env["relance.call.outcome"]
+            .with_user(self.collector)
+            .with_context(default_history_id=entry.id)
+            .create({"outcome": "promise", "promise_date": promise, "note": "Pays on Friday"})
+        )
+        with self.mock_mail_gateway():
+            wizard.action_confirm()
+        self.assertRecordValues(
+            entry, [{"state": "done", "outcome": "promise", "promise_date": promise}]
+        )
         self.assertIn("Friday", str(entry.note))
+        self.assertFalse(activity.exists(), "the activity is done with the call")
+
+    def test_planned_action_paid_meanwhile_is_cancelled_at_validation(self):
+        """Litigation planned on 1 April, invoice paid on 3 April, validated on 4 April."""
+        self.invoice.write({"relance_level_id": self.level4.id, "relance_last_date": "2026-03-02"})
+        entry = self.run_on(date(2026, 4, 1)).history_ids
+        self.assertRecordValues(entry, [{"channel": "litigation", "state": "planned"}])
+        self.pay(self.invoice, 1000.0, "2026-04-03")
+        entry.action_validate()
+        self.assertEqual(entry.state, "cancelled")
+        self.assertIn("paid", str(entry.note))
+        self.assertFalse(self.customer.relance_litigation)
+        self.assertFalse(self.customer.relance_blocked)
+        self.assertFalse(
+            self.env["relance.litigation"].search([("partner_id", "=", self.customer.id)])
+        )
+        self.assertEqual(self.invoice.relance_level_id, self.level4, "not advanced")
+
+    def test_planned_action_keeps_only_what_is_still_due(self):
+        """Two invoices planned for litigation (1,000 + 400); the 400 is paid, 300 of the
+        1,000 too: the validated action is for 700 on the first invoice only."""
+        second = self.make_invoice(self.customer, "2026-01-31", 400.0)
+        (self.invoice | second).write(
+            {"relance_level_id": self.level4.id, "relance_last_date": "2026-03-02"}
+        )
+        entry = self.run_on(date(2026, 4, 1)).history_ids
+        self.assertEqual(entry.amount_due, 1400.0)
+        self.pay(second, 400.0, "2026-04-03")
+        self.pay(self.invoice, 300.0, "2026-04-03")
+        entry.action_validate()
+        self.assertRecordValues(entry, [{"state": "done", "amount_due": 700.0}])
+        self.assertEqual(entry.move_ids, self.invoice)
+        self.assertEqual(self.invoice.relance_level_id, self.level5)
+        self.assertEqual(second.relance_level_id, self.level4)
+
+    def test_call_planned_today_stays_on_the_worklist(self):
+        """The call planned on 15 Feb keeps the customer in "To Do Today" although the
+        next level (formal notice) is not due before 2 March."""
+        self.invoice.write({"relance_level_id": self.level2.id, "relance_last_date": "2026-02-08"})
+        entry = self.run_on(date(2026, 2, 15)).history_ids
+        self.assertEqual(entry.channel, "phone")
+        self.assertEqual(self.invoice.relance_next_date, date(2026, 3, 2))
+        self.assertEqual(self.customer.relance_next_date, date(2026, 2, 15))
+        search_view = self.env.ref("relance_avancee.res_partner_view_search_relance")
+        todo = etree.fromstring(search_view.arch).xpath("//filter[@name='relance_todo']")[0]
+        domain = safe_eval(todo.get("domain"), {"context_today": lambda: date(2026, 2, 15)})
+        self.assertIn(self.customer, self.env["res.partner"].search(domain))
+        # Still open the next day, the call stays on the list; closed, the formal notice
+        # is the next step.
+        self.customer._relance_refresh_state(date(2026, 2, 16))
+        self.assertEqual(self.customer.relance_next_date, date(2026, 2, 15), "still open")
+        entry.activity_id.unlink()
+        entry.write({"state": "cancelled"})
+        self.customer._relance_refresh_state(date(2026, 2, 16))
+        self.assertEqual(self.customer.relance_next_date, date(2026, 3, 2))
+
+    def test_run_summary_counts_each_kind_of_action(self):
+        """Dupont gets the formal notice (one penalty on its invoice), Martin a first
+        email, Durand the litigation to validate, Leroy a letter that fails (no address)."""
+        self.invoice.write({"relance_level_id": self.level3.id, "relance_last_date": "2026-02-15"})
+        martin, durand, leroy = self.env["res.partner"].create(
+            [
+                {"name": name, "is_company": True, "email": email, "street": street}
+                for name, email, street in (
+                    ("Martin", "martin@example.com", "2 rue Haute"),
+                    ("Durand", "durand@example.com", "3 rue Basse"),
+                    ("Leroy", False, False),
+                )
+            ]
+        )
+        self.make_invoice(martin, "2026-03-01", 200.0)
+        self.make_invoice(leroy, "2026-03-01", 50.0)
+        litigation = self.make_invoice(durand, "2026-01-01", 300.0)
+        litigation.write({"relance_level_id": self.level4.id, "relance_last_date": "2026-02-01"})
+        with self.mock_mail_gateway():
+            run = self.run_on(date(2026, 3, 2))
+        self.assertEqual(len(self.invoice.relance_penalty_ids), 1)
+        self.assertRecordValues(
+            run,
+            [
+                {
+                    "count_email": 1,
+                    "count_letter": 0,
+                    "count_phone": 0,
+                    "count_formal_notice": 1,
+                    "count_penalty": 1,
+                    "count_litigation": 0,
+                    "count_to_validate": 1,
+                    "count_failed": 1,
+                }
+            ],
+        )
+        self.assertEqual(
+            run.summary,
+            "1 emails, 0 letters, 0 calls, 1 formal notices, 1 penalties, 0 litigations, "
+            "1 to validate, 1 failed",
+        )
+        run.history_ids.filtered("to_validate").action_validate()
+        run.invalidate_recordset()
+        self.assertIn("1 litigations, 0 to validate", run.summary)
+
+    def test_preview_lists_the_decisions_and_sends_nothing(self):
+        second = self.make_invoice(self.customer, "2026-01-25", 250.0)
+        run = self.env["relance.run"]._get_or_create(self.company, date(2026, 2, 1))
+        with self.mock_mail_gateway():
+            run.action_preview()
+        self.assertRecordValues(
+            run.preview_ids,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "level_id": self.level1.id,
+                    "amount_due": 1250.0,
+                    "to_validate": False,
+                }
+            ],
+        )
+        self.assertEqual(run.preview_ids.move_ids, self.invoice | second)
+        self.assertEqual(run.state, "draft")
+        self.assertFalse(run.history_ids)
+        self.assertFalse(
+            self.env["relance.history"].search([("partner_id", "=", self.customer.id)])
+        )
+        self.assertFalse(self._new_mails)
+        self.assertFalse((self.invoice | second).relance_level_id)
+        self.assertFalse(self.customer.activity_ids)
+
+    def test_invoice_paid_after_the_first_reminder_never_escalates(self):
+        with self.mock_mail_gateway():
+            self.run_on(date(2026, 2, 1))
+        self.assertEqual(self.invoice.relance_level_id, self.level1)
+        self.pay(self.invoice, 1000.0, "2026-02-03")
+        with self.mock_mail_gateway():
+            for day in (date(2026, 2, 8), date(2026, 2, 15), date(2026, 4, 30)):
+                self.assertFalse(self.run_on(day).history_ids, day)
+        self.assertFalse(self._new_mails)
+        self.assertEqual(self.invoice.relance_level_id, self.level1)
+        self.assertEqual(len(self.invoice.relance_history_ids), 1)
+        self.customer._relance_refresh_state(date(2026, 4, 30))
+        self.assertFalse(self.customer.relance_next_date, "nothing left to remind")
 
     def test_formal_notice_blocks_and_stores_the_document(self):
         self.invoice.write({"relance_level_id": self.level3.id, "relance_last_date": "2026-02-15"})
@@ -328,6 +489,22 @@ class TestMultiCompanyRun(RelanceCase):
         self.assertNotIn(other_invoice, run.history_ids.move_ids)
         self.assertFalse(other_invoice.relance_level_id)
         self.assertEqual(run.company_id, self.company)
+
+    def test_run_works_in_its_company_whatever_the_users(self):
+        """The run of company 2, started while the user works in company 1."""
+        other = self.setup_other_company()["company"]
+        other_invoice = self.make_invoice(self.customer, "2026-01-31", 600.0, company=other)
+        run = self.env["relance.run"].with_company(other)._get_or_create(other, date(2026, 2, 1))
+        with self.mock_mail_gateway():
+            run.with_company(self.company).action_run()
+        entry = run.history_ids
+        self.assertRecordValues(
+            entry, [{"company_id": other.id, "state": "done", "amount_due": 600.0}]
+        )
+        first = self.standard_plan.level_ids.sorted("sequence")[0]
+        self.assertEqual(other_invoice.relance_level_id, first)
+        self.assertEqual(self.customer.relance_level_id, first, "refreshed in company 2")
+        self.assertEqual(self.customer.relance_next_date, date(2026, 2, 8))
 
 
 class TestSmsChannel(RelanceCase):

@@ -1,9 +1,14 @@
 from datetime import date
+from unittest.mock import patch
+
+import psycopg2
+from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import db_connect
 from odoo.tests.common import get_db_name
+from odoo.tools import mute_logger
 
 from .common import RelanceCase
 
@@ -88,6 +93,128 @@ class TestCrashSafeRun(RelanceCase):
         finally:
             other.close()
 
+    def test_template_failing_for_one_customer_fails_alone_and_is_retried(self):
+        """The subject needs the customer's reference: only Customer 0 has none."""
+        template = self.standard_plan.level_ids.sorted("sequence")[0].mail_template_id
+        template.sudo().subject = "Reminder {{ object.partner_id.ref.upper() }}"
+        broken = self.customers[0]
+        for index, customer in enumerate(self.customers[1:], start=1):
+            customer.ref = f"c{index}"
+        with self.mock_mail_gateway():
+            run = self.run_on(date(2026, 2, 1))
+        failed = run.history_ids.filtered(lambda h: h.state == "failed")
+        self.assertEqual(failed.partner_id, broken)
+        self.assertTrue(failed.error)
+        self.assertEqual(len(run.history_ids.filtered(lambda h: h.state == "done")), 4)
+        self.assertEqual(self._mails_per_customer(), {c: int(c != broken) for c in self.customers})
+        self.assertFalse(broken.invoice_ids.relance_level_id, "the failed one did not advance")
+        self.assertIn("Reminder C1", self._new_mails.mapped("subject"))
+        broken.ref = "c0"
+        with self.mock_mail_gateway():
+            again = self.run_on(date(2026, 2, 2))
+        self.assertRecordValues(again.history_ids, [{"partner_id": broken.id, "state": "done"}])
+        self.assertEqual(self._mails_per_customer(), {c: int(c == broken) for c in self.customers})
+        self.assertEqual(self._new_mails.subject, "Reminder C0")
+
+    def test_lock_is_released_after_a_failure_inside_the_run(self):
+        """An SQL error aborts the run's transaction: the lock must not stay behind."""
+        run = self.env["relance.run"]._get_or_create(self.company, date(2026, 2, 1))
+        key = run._lock_key(self.company)
+        with (
+            self.assertRaises(psycopg2.errors.DivisionByZero),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+            run._lock(),
+        ):
+            self.env.cr.execute("SELECT 1 / 0")
+        other = db_connect(get_db_name()).cursor()
+        try:
+            other.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            self.assertTrue(other.fetchone()[0], "another worker can run the company")
+            other.execute("SELECT pg_advisory_unlock(%s)", [key])
+        finally:
+            other.close()
+        with self.mock_mail_gateway():
+            run.action_run()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(len(run.history_ids), 5)
+
+    @freeze_time("2026-02-10")
+    def test_cron_closes_a_stale_run_of_an_earlier_day(self):
+        """The run of 8 Feb crashed after two customers: on 10 Feb the other three are
+        reminded by today's run, nobody twice, and the old run is closed."""
+        stale = self.env["relance.run"]._get_or_create(self.company, date(2026, 2, 8))
+        with self.mock_mail_gateway():
+            self.assertEqual(stale._run(batch_size=2, max_batches=1), 3)
+            self.assertEqual(self.env["relance.run"]._cron_daily_run(), 0)
+        self.assertEqual(stale.state, "done")
+        self.assertEqual(
+            sorted(stale.history_ids.mapped("state")), ["cancelled"] * 3 + ["done"] * 2
+        )
+        today = self.env["relance.run"].search(
+            [("company_id", "=", self.company.id), ("date", "=", date(2026, 2, 10))]
+        )
+        self.assertEqual(today.state, "done")
+        self.assertEqual(today.history_ids.partner_id, self.customers[2:])
+        self.assertEqual(set(today.history_ids.mapped("state")), {"done"})
+        self.assertEqual(set(self._mails_per_customer().values()), {1})
+
+    @freeze_time("2026-02-10")
+    def test_one_companys_failure_does_not_stop_the_others(self):
+        other = self.setup_other_company()["company"]
+        other_invoice = self.make_invoice(self.customer, "2026-01-31", 300.0, company=other)
+        run_model = type(self.env["relance.run"])
+        original_plan = run_model._plan
+
+        def plan_then_fail(run):
+            original_plan(run)
+            if run.company_id == self.company:
+                raise RuntimeError("disk full")
+
+        with (
+            patch.object(run_model, "_plan", plan_then_fail),
+            self.mock_mail_gateway(),
+            mute_logger("odoo.addons.relance_avancee.models.relance_run"),
+        ):
+            self.env["relance.run"]._cron_daily_run()
+        self.assertFalse(
+            self.env["relance.history"].search([("company_id", "=", self.company.id)]),
+            "the failed company's work is rolled back",
+        )
+        other_run = self.env["relance.run"].search([("company_id", "=", other.id)])
+        self.assertEqual(other_run.state, "done")
+        self.assertRecordValues(other_run.history_ids, [{"state": "done", "amount_due": 300.0}])
+        self.assertEqual(other_run.history_ids.move_ids, other_invoice)
+        # The next call retries the company that failed.
+        with self.mock_mail_gateway():
+            self.env["relance.run"]._cron_daily_run()
+        mine = self.env["relance.run"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(mine.state, "done")
+        self.assertEqual(len(mine.history_ids), 5)
+
+    @freeze_time("2026-02-10")
+    def test_cron_reports_the_progress_of_all_companies_once(self):
+        """Company 1: 5 actions and their 5 documents; company 2: 5 of its 7 actions
+        (5 batches of one per call): 15 done, 2 remaining, reported once."""
+        other = self.setup_other_company()["company"]
+        for index in range(7):
+            partner = self.env["res.partner"].create(
+                {"name": f"Other {index}", "email": f"o{index}@example.com"}
+            )
+            self.make_invoice(partner, "2026-01-31", 100.0, company=other)
+        calls = []
+        with (
+            patch.object(
+                type(self.env["relance.run"]),
+                "_notify_cron_progress",
+                lambda run, done, remaining: calls.append((done, remaining)),
+            ),
+            self.mock_mail_gateway(),
+        ):
+            remaining = self.env["relance.run"]._cron_daily_run(batch_size=1)
+        self.assertEqual(remaining, 2)
+        self.assertEqual(calls, [(15, 2)])
+
     def test_cron_reports_progress_and_skips_companies_without_auto_run(self):
         self.company.relance_auto_run = False
         with self.mock_mail_gateway():
@@ -144,6 +271,25 @@ class TestHostileInput(RelanceCase):
             follow = self.run_on(date(2026, 2, 9)).history_ids
         self.assertEqual(follow.partner_id, self.customer)
         self.assertEqual(follow.level_id.sequence, 20, "continues where it stopped")
+
+    def test_negative_or_absurd_penalty_settings_refused(self):
+        for field_name, value in (
+            ("relance_fixed_rate", -1.0),
+            ("relance_fixed_rate", 120.0),
+            ("relance_penalty_points", -3.0),
+            ("relance_public_points", 75.0),
+            ("relance_indemnity_amount", -40.0),
+            ("relance_indemnity_amount", 40000.0),
+        ):
+            with (
+                self.subTest(field=field_name, value=value),
+                self.assertRaisesRegex(ValidationError, "must be between 0 and"),
+                self.env.cr.savepoint(),
+            ):
+                self.company.write({field_name: value})
+        self.company.write({"relance_fixed_rate": 12.5, "relance_indemnity_amount": 40.0})
+        self.assertEqual(self.company.relance_fixed_rate, 12.5)
+        self.assertEqual(self.company.relance_penalty_points, 10.0)
 
     def test_negative_or_absurd_rate_refused(self):
         for day, rate in (("2030-01-01", -1), ("2030-07-01", 900)):

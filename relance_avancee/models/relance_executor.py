@@ -24,7 +24,10 @@ class RelanceExecutor(models.AbstractModel):
 
     @api.model
     def _execute(self, entries):
-        entries = entries.filtered(lambda e: e.state == "planned" and not e.executed)
+        """Carry out ``entries``; history traces are written as the engine (superuser),
+        messages and activities still in the name of the current user."""
+        entries = entries.sudo().filtered(lambda e: e.state == "planned" and not e.executed)
+        entries = self._recheck(entries)
         if not entries:
             return entries
         self._fallback_to_letter(entries.filtered(lambda e: e.channel == "email"))
@@ -32,7 +35,7 @@ class RelanceExecutor(models.AbstractModel):
             self._guarded(entry, self._charge_penalties)
         entries = entries.filtered(lambda e: e.state == "planned")
         self = self.with_context(relance_messages=self._render_messages(entries))
-        by_channel = defaultdict(lambda: self.env["relance.history"])
+        by_channel = defaultdict(entries.browse)
         for entry in entries:
             by_channel[entry.channel] |= entry
         for channel, channel_entries in by_channel.items():
@@ -88,6 +91,48 @@ class RelanceExecutor(models.AbstractModel):
         self.env["relance.penalty"].sudo()._charge(entry.sudo())
 
     # --- preparation -------------------------------------------------------
+
+    @api.model
+    def _recheck(self, entries):
+        """What changed since planning: paid, suspended or excluded invoices are dropped,
+        the amount due recomputed; an action left without invoice is cancelled."""
+        moves = entries.move_ids
+        if not moves:
+            return entries
+        still_due = moves._relance_amount_due_map(in_company_currency=True)
+        keep = entries.browse()
+        for entry in entries:
+            due = entry.move_ids.filtered(
+                lambda m: (
+                    m.state == "posted"
+                    and still_due.get(m.id, 0.0) > 0
+                    and not m.relance_suspended
+                    and not m.commercial_partner_id.relance_excluded
+                )
+            )
+            if not due:
+                entry.write(
+                    {
+                        "state": "cancelled",
+                        "to_validate": False,
+                        "note": Markup("<p>%s</p>")
+                        % _(
+                            "Cancelled before execution: its invoices were paid, suspended "
+                            "or excluded in the meantime."
+                        ),
+                    }
+                )
+                continue
+            amount = entry.currency_id.round(sum(still_due[m.id] for m in due))
+            values = {}
+            if due != entry.move_ids:
+                values["move_ids"] = [fields.Command.set(due.ids)]
+            if entry.currency_id.compare_amounts(amount, entry.amount_due):
+                values["amount_due"] = amount
+            if values:
+                entry.write(values)
+            keep |= entry
+        return keep
 
     @api.model
     def _recipient(self, partner):
@@ -172,7 +217,7 @@ class RelanceExecutor(models.AbstractModel):
 
     def _execute_litigation(self, entry):
         partner = entry.partner_id
-        partner.write({"relance_litigation": True})
+        partner.sudo().write({"relance_litigation": True})
         partner._relance_block(_("Litigation level reached (%s).", entry.level_id.name))
         manager = self._litigation_manager(entry.company_id)
         partner.activity_schedule(

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .relance_level import CHANNELS
 
@@ -13,8 +13,15 @@ OUTCOMES = [
     ("claims_paid", "Claims already paid"),
 ]
 
-# Fields a done entry may still receive (links added after the fact).
+# Fields the engine may still write on a done entry (links added after the fact).
 FIELDS_WRITABLE_WHEN_DONE = {"attachment_id", "message_id", "printed", "document_state", "error"}
+# Fields a user may still write on a done entry: a letter was printed and posted.
+FIELDS_USER_WRITABLE_WHEN_DONE = {"printed"}
+# Links a user may add to a done entry when it has none yet (e.g. the written
+# confirmation of a call), never replace.
+LINKS_USER_MAY_ADD = {"attachment_id", "message_id"}
+# Fields only the engine writes (as superuser): by which run, how the document went.
+ENGINE_FIELDS = {"run_id", "document_state", "error", "penalty_ids"}
 
 
 class RelanceHistory(models.Model):
@@ -110,14 +117,74 @@ class RelanceHistory(models.Model):
                 if part
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._relance_is_engine_or_manager():
+            for vals in vals_list:
+                self._check_user_values(vals)
+                links = LINKS_USER_MAY_ADD.intersection(key for key, v in vals.items() if v)
+                if links:
+                    raise AccessError(
+                        _(
+                            "Only the dunning engine writes these fields of a dunning action: %s.",
+                            ", ".join(sorted(links)),
+                        )
+                    )
+        return super().create(vals_list)
+
     def write(self, vals):
-        protected = set(vals) - FIELDS_WRITABLE_WHEN_DONE
-        if protected and any(entry.state == "done" for entry in self):
+        if not self.env.su:
+            done = self.filtered(lambda e: e.state == "done")
+            changed = set(vals) - FIELDS_USER_WRITABLE_WHEN_DONE
+            if done and any(
+                name not in LINKS_USER_MAY_ADD or any(done.mapped(name)) for name in changed
+            ):
+                raise UserError(
+                    _("A dunning action that is done is a trace: it cannot be changed.")
+                )
+            if set(vals) & LINKS_USER_MAY_ADD and any(
+                entry[name] for entry in self for name in set(vals) & LINKS_USER_MAY_ADD
+            ):
+                raise UserError(
+                    _("The document or message of a dunning action cannot be replaced.")
+                )
+            if not self._relance_is_engine_or_manager():
+                self._check_user_values(vals)
+        elif set(vals) - FIELDS_WRITABLE_WHEN_DONE and any(e.state == "done" for e in self):
             if not self.env.context.get("relance_history_closing"):
                 raise UserError(
                     _("A dunning action that is done is a trace: it cannot be changed.")
                 )
         return super().write(vals)
+
+    def _relance_is_engine_or_manager(self):
+        return self.env.su or self.env.user.has_group("relance_avancee.group_relance_manager")
+
+    def _check_user_values(self, vals):
+        """What a collector may write: plan, validate, cancel, log a call.
+
+        Traces of what was sent (state done or failed, documents, messages) are
+        written by the engine only; a user may only close a call they logged.
+        """
+        engine_fields = ENGINE_FIELDS.intersection(vals)
+        if engine_fields:
+            raise AccessError(
+                _(
+                    "Only the dunning engine writes these fields of a dunning action: %s.",
+                    ", ".join(sorted(engine_fields)),
+                )
+            )
+        channels = set(self.mapped("channel")) | (
+            {vals["channel"]} if vals.get("channel") else set()
+        )
+        if vals.get("state") in ("done", "failed") or vals.get("executed"):
+            if vals.get("state") == "failed" or channels - {"phone"}:
+                raise AccessError(
+                    _(
+                        "A dunning action is carried out and marked done by the dunning "
+                        "engine only: validate it instead."
+                    )
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):

@@ -3,8 +3,11 @@ import threading
 import zlib
 from contextlib import contextmanager
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.sql_db import db_connect
 
 _logger = logging.getLogger(__name__)
 
@@ -44,6 +47,8 @@ class RelanceRun(models.Model):
     count_letter = fields.Integer(string="Letters", compute="_compute_counters")
     count_phone = fields.Integer(string="Calls", compute="_compute_counters")
     count_formal_notice = fields.Integer(string="Formal Notices", compute="_compute_counters")
+    count_penalty = fields.Integer(string="Penalties", compute="_compute_counters")
+    count_litigation = fields.Integer(string="Litigations", compute="_compute_counters")
     count_other = fields.Integer(string="Other Actions", compute="_compute_counters")
     count_to_validate = fields.Integer(string="To Validate", compute="_compute_counters")
     count_failed = fields.Integer(string="Failed", compute="_compute_counters")
@@ -60,8 +65,13 @@ class RelanceRun(models.Model):
         for run in self:
             run.name = f"{run.company_id.name or ''} {run.date or ''}".strip()
 
-    @api.depends("history_ids.state", "history_ids.channel")
+    @api.depends("history_ids.state", "history_ids.channel", "history_ids.penalty_ids")
     def _compute_counters(self):
+        penalties = dict(
+            self.env["relance.penalty"]
+            .sudo()
+            ._read_group([("history_id.run_id", "in", self.ids)], ["history_id"], ["__count"])
+        )
         for run in self:
             live = run.history_ids.filtered(lambda h: h.state != "cancelled")
             counts = {
@@ -72,18 +82,27 @@ class RelanceRun(models.Model):
             run.count_letter = counts["letter"]
             run.count_phone = counts["phone"]
             run.count_formal_notice = counts["formal_notice"]
-            run.count_other = len(live.filtered("executed")) - sum(counts.values())
+            run.count_litigation = len(
+                live.filtered(lambda h: h.channel == "litigation" and h.state == "done")
+            )
+            run.count_penalty = sum(penalties.get(entry, 0) for entry in run.history_ids.sudo())
+            run.count_other = (
+                len(live.filtered("executed")) - sum(counts.values()) - run.count_litigation
+            )
             run.count_to_validate = len(live.filtered("to_validate"))
             run.count_failed = len(live.filtered(lambda h: h.state == "failed"))
             run.count_partners = len(live.partner_id)
             run.count_invoices = len(live.move_ids)
             run.summary = _(
                 "%(emails)s emails, %(letters)s letters, %(calls)s calls, "
-                "%(notices)s formal notices, %(validate)s to validate, %(failed)s failed",
+                "%(notices)s formal notices, %(penalties)s penalties, "
+                "%(litigations)s litigations, %(validate)s to validate, %(failed)s failed",
                 emails=run.count_email,
                 letters=run.count_letter,
                 calls=run.count_phone,
                 notices=run.count_formal_notice,
+                penalties=run.count_penalty,
+                litigations=run.count_litigation,
                 validate=run.count_to_validate,
                 failed=run.count_failed,
             )
@@ -121,16 +140,22 @@ class RelanceRun(models.Model):
             .with_context(relance_date=self.date)
         )
 
-    def _run(self, commit=False, batch_size=BATCH_SIZE, max_batches=None):
-        """Plan then execute; returns the number of planned actions still to execute."""
+    def _run(self, commit=False, batch_size=BATCH_SIZE, max_batches=None, progress=None):
+        """Plan then execute; returns the number of planned actions still to execute.
+
+        The run works in its own company whatever the user's current one.
+        ``progress`` ({'done': n}) collects the work done for the cron, which reports
+        it once for all companies; without it each batch reports its own progress.
+        """
         self.ensure_one()
+        self = self.with_company(self.company_id)
         with self._lock():
             self._plan()
             if commit:
                 self._commit()
-            remaining = self._execute_batches(commit, batch_size, max_batches)
+            remaining = self._execute_batches(commit, batch_size, max_batches, progress)
             if not remaining:
-                remaining = self._render_document_batches(commit, max_batches)
+                remaining = self._render_document_batches(commit, max_batches, progress)
             if not remaining:
                 self.state = "done"
                 self.preview_ids.unlink()
@@ -142,9 +167,10 @@ class RelanceRun(models.Model):
         """Turn today's decisions into planned history entries (idempotent)."""
         self.state = "running"
         decisions = self._engine()._compute_decisions(self.company_id, self.date)
-        self.env["relance.history"].create([self._history_values(d) for d in decisions])
+        # Planned by the engine, whoever starts the run.
+        self.env["relance.history"].sudo().create([self._history_values(d) for d in decisions])
 
-    def _execute_batches(self, commit, batch_size, max_batches):
+    def _execute_batches(self, commit, batch_size, max_batches, progress=None):
         """Actions first (mails queued and held), documents afterwards in their own batches."""
         executor = (
             self.env["relance.executor"]
@@ -164,15 +190,20 @@ class RelanceRun(models.Model):
             self._refresh_partners(batch.partner_id)
             if commit:
                 self._commit()
-            self._notify_cron_progress(done=len(batch), remaining=len(pending) - len(batch))
+            self._progress(progress, len(batch), len(pending) - len(batch))
 
-    def _render_document_batches(self, commit, max_batches, batch_size=DOCUMENT_BATCH_SIZE):
+    def _render_document_batches(
+        self, commit, max_batches, progress=None, batch_size=DOCUMENT_BATCH_SIZE
+    ):
         """Render the run's documents, many per wkhtmltopdf call; returns what remains."""
         documents = self.env["relance.documents"].with_company(self.company_id)
         batches = 0
         while True:
-            pending = self.env["relance.history"].search(
-                [("run_id", "=", self.id), ("document_state", "=", "pending")], order="id"
+            # Documents are written on done traces: the engine's work, whoever runs it.
+            pending = (
+                self.env["relance.history"]
+                .sudo()
+                .search([("run_id", "=", self.id), ("document_state", "=", "pending")], order="id")
             )
             if not pending:
                 return 0
@@ -182,9 +213,15 @@ class RelanceRun(models.Model):
             batches += 1
             if commit:
                 self._commit()
-            self._notify_cron_progress(
-                done=min(batch_size, len(pending)), remaining=max(len(pending) - batch_size, 0)
+            self._progress(
+                progress, min(batch_size, len(pending)), max(len(pending) - batch_size, 0)
             )
+
+    def _progress(self, progress, done, remaining):
+        if progress is None:
+            self._notify_cron_progress(done=done, remaining=remaining)
+        else:
+            progress["done"] += done
 
     def _pending_entries(self):
         return self.env["relance.history"].search(
@@ -198,7 +235,7 @@ class RelanceRun(models.Model):
         )
 
     def _refresh_partners(self, partners):
-        partners._relance_refresh_state(self.date)
+        partners.with_company(self.company_id)._relance_refresh_state(self.date)
 
     def _history_values(self, decision):
         level = decision["level"]
@@ -234,20 +271,33 @@ class RelanceRun(models.Model):
 
     @contextmanager
     def _lock(self):
-        """A session-level advisory lock: one run per company at a time, across commits."""
+        """One run per company at a time, across the run's commits.
+
+        A session-level advisory lock held by a connection of its own, which does
+        nothing else: whatever happens to the run's transaction (an error aborts it,
+        a rollback), the lock is released at the end, and never left on a pooled
+        connection. A killed process closes the connection, which releases it too.
+        """
         key = self._lock_key(self.company_id)
-        self.env.cr.execute("SELECT pg_try_advisory_lock(%s)", [key])
-        if not self.env.cr.fetchone()[0]:
-            raise UserError(
-                _(
-                    "A dunning run is already in progress for %s. Wait for it to finish.",
-                    self.company_id.name,
-                )
-            )
+        lock_cr = db_connect(self.env.cr.dbname).cursor()
         try:
-            yield
+            lock_cr.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            locked = lock_cr.fetchone()[0]
+            lock_cr.commit()  # the lock outlives the transaction: never idle in it
+            if not locked:
+                raise UserError(
+                    _(
+                        "A dunning run is already in progress for %s. Wait for it to finish.",
+                        self.company_id.name,
+                    )
+                )
+            try:
+                yield
+            finally:
+                lock_cr.execute("SELECT pg_advisory_unlock(%s)", [key])
+                lock_cr.commit()
         finally:
-            self.env.cr.execute("SELECT pg_advisory_unlock(%s)", [key])
+            lock_cr.close()
 
     def _commit(self):
         """Commit a finished batch: a crash later on never undoes what was sent."""
@@ -280,21 +330,86 @@ class RelanceRun(models.Model):
     def _cron_daily_run(self, batch_size=BATCH_SIZE):
         """Create and run today's run of every company, a few batches per call.
 
-        Progress is reported to the cron, which calls again while work remains.
+        Runs of earlier days left running (a crash, a timeout) are closed first, so
+        that their invoices are decided again today. One company's failure is logged
+        and rolled back; the others go on. Progress, summed over the companies, is
+        reported once to the cron, which calls again while work remains.
         """
         runs = self.sudo()  # the scheduler acts for every company
         companies = runs.env["res.company"].search([("relance_auto_run", "=", True)])
+        progress = {"done": 0}
         remaining = 0
         for company in companies:
-            today = fields.Date.context_today(runs.with_company(company))
-            run = runs.with_company(company)._get_or_create(company, today)
-            if run.state == "done":
-                continue
+            company_runs = runs.with_company(company)
+            today = fields.Date.context_today(company_runs)
             try:
-                remaining += run._run(commit=True, batch_size=batch_size, max_batches=5)
+                with self._company_transaction():
+                    for stale in company_runs.search(
+                        [
+                            ("company_id", "=", company.id),
+                            ("state", "=", "running"),
+                            ("date", "<", today),
+                        ],
+                        order="date",
+                    ):
+                        remaining += stale._close_stale(commit=True, progress=progress)
+                    run = company_runs._get_or_create(company, today)
+                    if run.state != "done":
+                        remaining += run._run(
+                            commit=True, batch_size=batch_size, max_batches=5, progress=progress
+                        )
             except UserError as error:
-                _logger.warning("Dunning run skipped: %s", error)
+                _logger.warning("Dunning run of %s skipped: %s", company.name, error)
+            except Exception:  # noqa: BLE001 - one company's failure does not stop the others
+                _logger.exception("Dunning run of %s failed", company.name)
+        self._notify_cron_progress(done=progress["done"], remaining=remaining)
         return remaining
+
+    def _close_stale(self, commit=False, progress=None):
+        """Close a run of an earlier day: what it did not send is cancelled (the
+        invoices are decided again by today's run), its documents are rendered."""
+        self.ensure_one()
+        self = self.with_company(self.company_id)
+        with self._lock():
+            unsent = (
+                self.env["relance.history"]
+                .sudo()
+                .search(
+                    [
+                        ("run_id", "=", self.id),
+                        ("state", "=", "planned"),
+                        ("executed", "=", False),
+                        ("to_validate", "=", False),
+                    ]
+                )
+            )
+            unsent.write(
+                {
+                    "state": "cancelled",
+                    "note": Markup("<p>%s</p>")
+                    % _("Not sent: the run of %s was interrupted. Decided again later.", self.date),
+                }
+            )
+            remaining = self._render_document_batches(commit, 5, progress)
+            if not remaining:
+                self.state = "done"
+                self.preview_ids.unlink()
+            if commit:
+                self._commit()
+            return remaining
+
+    @contextmanager
+    def _company_transaction(self):
+        """Undo a failed company's uncommitted work (a savepoint when testing: no commit)."""
+        if getattr(threading.current_thread(), "testing", False):
+            with self.env.cr.savepoint():
+                yield
+            return
+        try:
+            yield
+        except Exception:
+            self.env.cr.rollback()  # pylint: disable=invalid-commit
+            raise
 
 
 class RelanceRunPreview(models.Model):

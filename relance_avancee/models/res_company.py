@@ -1,4 +1,9 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# Bounds of the penalty settings: beyond them, a typing error rather than a policy.
+MAX_RATE = 50.0
+MAX_INDEMNITY = 1000.0
 
 
 class ResCompany(models.Model):
@@ -73,3 +78,36 @@ class ResCompany(models.Model):
         default="warn",
         required=True,
     )
+
+    @api.constrains(
+        "relance_fixed_rate",
+        "relance_penalty_points",
+        "relance_public_points",
+        "relance_indemnity_amount",
+    )
+    def _check_relance_penalty_settings(self):
+        labels = {
+            "relance_fixed_rate": _("The fixed annual rate"),
+            "relance_penalty_points": _("The points above the ECB rate"),
+            "relance_public_points": _("The points above the ECB rate for public buyers"),
+        }
+        for company in self:
+            for field_name, label in labels.items():
+                if not 0.0 <= company[field_name] <= MAX_RATE:
+                    raise ValidationError(
+                        _(
+                            "%(setting)s must be between 0 and %(max)s %% (got %(value)s).",
+                            setting=label,
+                            max=MAX_RATE,
+                            value=company[field_name],
+                        )
+                    )
+            if not 0.0 <= company.relance_indemnity_amount <= MAX_INDEMNITY:
+                raise ValidationError(
+                    _(
+                        "The fixed recovery indemnity must be between 0 and %(max)s "
+                        "(got %(value)s); the legal amount in France is 40 euros.",
+                        max=MAX_INDEMNITY,
+                        value=company.relance_indemnity_amount,
+                    )
+                )

@@ -1,6 +1,8 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 # Dunning settings and state live on the commercial partner; contacts share them.
 RELANCE_COMMERCIAL_FIELDS = [
@@ -11,6 +13,13 @@ RELANCE_COMMERCIAL_FIELDS = [
     "relance_po_required",
     "relance_channel_preference",
 ]
+# Written by the engine and by collections managers only: a collector cannot unblock.
+RELANCE_MANAGER_FIELDS = {
+    "relance_blocked",
+    "relance_blocked_reason",
+    "relance_blocked_date",
+    "relance_litigation",
+}
 
 
 class ResPartner(models.Model):
@@ -96,6 +105,30 @@ class ResPartner(models.Model):
     relance_open_invoice_ids = fields.Many2many(
         "account.move", compute="_compute_relance_open_invoice_ids", string="Open Invoices"
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._relance_check_manager_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._relance_check_manager_fields(vals)
+        return super().write(vals)
+
+    @api.model
+    def _relance_check_manager_fields(self, vals):
+        if (
+            RELANCE_MANAGER_FIELDS.intersection(vals)
+            and not self.env.su
+            and not self.env.user.has_group("relance_avancee.group_relance_manager")
+        ):
+            raise AccessError(
+                _(
+                    "Only a collections manager can block or unblock a customer "
+                    "or put it in litigation."
+                )
+            )
 
     @api.model
     def _commercial_fields(self):
@@ -307,7 +340,8 @@ class ResPartner(models.Model):
 
     def _relance_block(self, reason):
         to_block = self.commercial_partner_id.filtered(lambda p: not p.relance_blocked)
-        to_block.write(
+        # Blocking is the engine's decision (a level reached), whoever runs it.
+        to_block.sudo().write(
             {
                 "relance_blocked": True,
                 "relance_blocked_reason": reason,
@@ -319,7 +353,8 @@ class ResPartner(models.Model):
 
     def _relance_unblock(self, reason):
         to_unblock = self.commercial_partner_id.filtered("relance_blocked")
-        to_unblock.write(
+        # Callers check who may unblock (the manager's wizard, or a payment).
+        to_unblock.sudo().write(
             {
                 "relance_blocked": False,
                 "relance_blocked_reason": False,
@@ -346,6 +381,23 @@ class ResPartner(models.Model):
         by_partner = {}
         for invoice in invoices:
             by_partner.setdefault(invoice.commercial_partner_id.id, []).append(invoice)
+        # Actions planned for today or earlier (a call, an action to validate) keep the
+        # customer on today's worklist, whatever the date of the next level.
+        planned_dates = dict(
+            self.env["relance.history"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("state", "=", "planned"),
+                    ("date", "<=", date),
+                ],
+                ["partner_id"],
+                ["date:min"],
+            )
+        )
+        by_values = defaultdict(list)
         for partner in partners:
             open_invoices = by_partner.get(partner.id, [])
             levels = [inv.relance_level_id for inv in open_invoices if inv.relance_level_id]
@@ -355,15 +407,24 @@ class ResPartner(models.Model):
                 if not inv.relance_suspended
             ]
             next_dates = [day for day in next_dates if day]
+            if planned_dates.get(partner):
+                next_dates.append(planned_dates[partner])
             _due, overdue, oldest = figures.get(partner.id, (0.0, 0.0, False))
-            values = {
-                "relance_level_id": max(levels, key=lambda lvl: lvl.offset_days).id
-                if levels
-                else False,
-                "relance_next_date": min(next_dates) if next_dates else False,
-                "relance_priority": partner._relance_priority_score(overdue, oldest, date),
-            }
-            partner.write(values)
+            values = (
+                max(levels, key=lambda lvl: lvl.offset_days).id if levels else False,
+                min(next_dates) if next_dates else False,
+                partner._relance_priority_score(overdue, oldest, date),
+            )
+            by_values[values].append(partner.id)
+        # One write per distinct state rather than one per customer.
+        for (level_id, next_date, priority), ids in by_values.items():
+            self.browse(ids).write(
+                {
+                    "relance_level_id": level_id,
+                    "relance_next_date": next_date,
+                    "relance_priority": priority,
+                }
+            )
         partners._relance_auto_unblock(figures)
 
     def _relance_first_date(self, invoice):

@@ -55,8 +55,39 @@ class RelanceSendManual(models.TransientModel):
         )
         self.level_id = following or levels[-1:]
 
+    def _check_moves(self):
+        partner = self.partner_id.commercial_partner_id
+        others = self.move_ids.filtered(
+            lambda m: (
+                m.commercial_partner_id != partner
+                or m.company_id != self.env.company
+                or m.move_type != "out_invoice"
+            )
+        )
+        if others:
+            raise UserError(
+                _(
+                    "Only invoices of %(customer)s in %(company)s can be reminded here: %(moves)s.",
+                    customer=partner.display_name,
+                    company=self.env.company.name,
+                    moves=", ".join(others.mapped("display_name")),
+                )
+            )
+        held = self.move_ids.filtered(
+            lambda m: m.relance_suspended or m.commercial_partner_id.relance_excluded
+        )
+        if held:
+            raise UserError(
+                _(
+                    "These invoices are excluded from dunning or suspended (e.g. a dispute): "
+                    "%s. Include them again before sending a reminder.",
+                    ", ".join(held.mapped("display_name")),
+                )
+            )
+
     def action_send(self):
         self.ensure_one()
+        self._check_moves()
         moves = self.move_ids.filtered(lambda m: m.relance_amount_due > 0)
         if not moves:
             raise UserError(_("None of the selected invoices is still due."))
