@@ -39,6 +39,7 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/relance_menus.xml",
+        "views/relance_penalty_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

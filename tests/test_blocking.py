@@ -51,6 +51,42 @@ class TestBlockedCustomer(RelanceCase):
             order.action_confirm()
         self.assertEqual(order.state, "draft")
 
+    def _new_order(self):
+        return self.env["sale.order"].with_user(self.salesman).new({"partner_id": self.customer.id})
+
+    def test_salesperson_cannot_pass_a_reason_in_the_context(self):
+        order = self._quotation(self.salesman)
+        with self.assertRaisesRegex(UserError, "cannot be confirmed"):
+            order.with_context(relance_block_override_reason="Trust me").action_confirm()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.relance_override_reason)
+
+    def test_choosing_a_customer_over_its_credit_limit_warns(self):
+        self.customer._relance_unblock("test")
+        self.env.company.account_use_credit_limit = True
+        self.customer.write({"credit_limit": 100.0, "use_partner_credit_limit": True})
+        order = self._new_order()
+        result = order._onchange_partner_id_relance_warning()
+        self.assertEqual(result["warning"]["title"], "Customer over its credit limit")
+        self.assertIn("credit limit", result["warning"]["message"])
+        self.customer.credit_limit = 100000.0  # under the limit: no warning
+        order = self._new_order()
+        self.assertFalse(order._onchange_partner_id_relance_warning())
+
+    def test_choosing_a_blocked_customer_warns_with_the_banner(self):
+        order = self._new_order()
+        result = order._onchange_partner_id_relance_warning()
+        self.assertEqual(result["warning"]["title"], "Customer blocked for unpaid invoices")
+        self.assertIn("2,500.00", result["warning"]["message"])
+
+    def test_unbooked_payment_unblocks_automatically(self):
+        bank = self.company_data["default_journal_bank"].copy({"name": "Unbooked bank"})
+        bank.inbound_payment_method_line_ids.payment_account_id = False
+        payment = self.pay(self.invoice, 2500.0, "2026-02-20", journal=bank)
+        self.assertFalse(payment.move_id, "registered, not booked")
+        self.assertEqual(self.invoice.amount_residual, 2500.0, "the receivable stays open")
+        self.assertFalse(self.customer.relance_blocked)
+
     def test_override_user_confirms_with_a_logged_reason(self):
         order = self._quotation(self.overrider)
         action = order.action_confirm()

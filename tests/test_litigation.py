@@ -3,6 +3,8 @@ import io
 import zipfile
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError
 
 from .common import RelanceCase, RelanceHttpCase
@@ -47,6 +49,56 @@ class TestLitigationFile(LitigationCase):
         review = litigation.activity_ids.filtered(lambda a: "Review" in a.summary)
         self.assertEqual(review.date_deadline, date(2026, 6, 30))
 
+    def test_invoices_added_later_recompute_the_amounts(self):
+        litigation = self.open_litigation()
+        later = self.make_invoice(self.customer, "2026-02-28", 5000.0)
+        entry = self.env["relance.history"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, later.ids)],
+                "level_id": self.levels[4].id,
+                "channel": "litigation",
+                "date": date(2026, 4, 15),
+            }
+        )
+        self.assertEqual(self.env["relance.litigation"]._open_for(entry), litigation)
+        self.assertEqual(litigation.move_ids, self.invoice | later)
+        # On 15 April: 10,000 x 12.15 % x 74 / 365 = 246.33 and 5,000 x 12.15 % x 46 / 365
+        # = 76.56; one indemnity per invoice
+        self.assertRecordValues(
+            litigation,
+            [
+                {
+                    "amount_principal": 15000.0,
+                    "amount_interest": 322.89,
+                    "amount_indemnity": 80.0,
+                    "amount_total": 15402.89,
+                    "amounts_date": date(2026, 4, 15),
+                }
+            ],
+        )
+        self.assertIn(later.name, litigation.message_ids[0].body)
+
+    def test_each_phase_gets_its_review_date_and_activity(self):
+        litigation = self.open_litigation()
+        litigation.lawyer_id = self.env["res.partner"].create({"name": "Maître Durand"})
+        self.company.relance_litigation_review_days = 30
+        with freeze_time("2026-05-10"):
+            litigation.action_send_to_lawyer()
+        self.assertEqual(litigation.review_date, date(2026, 6, 9))  # 10 May + 30 days
+        review = litigation.activity_ids.filtered(lambda a: "Review" in a.summary)
+        self.assertEqual(len(review), 1, "the first phase's reminder is replaced")
+        self.assertEqual(review.date_deadline, date(2026, 6, 9))
+        self.assertEqual(litigation.review_activity_id, review)
+        with freeze_time("2026-06-01"):
+            litigation.action_injunction_filed()
+        review = litigation.activity_ids.filtered(lambda a: "Review" in a.summary)
+        self.assertEqual(review.date_deadline, date(2026, 7, 1))
+        self.assertEqual(litigation.review_date, date(2026, 7, 1))
+        litigation.action_close()
+        self.assertFalse(litigation.review_date)
+        self.assertFalse(litigation.activity_ids.filtered(lambda a: "Review" in a.summary))
+
     def test_send_to_lawyer_needs_a_lawyer(self):
         litigation = self.open_litigation()
         with self.assertRaisesRegex(UserError, "lawyer"):
@@ -81,9 +133,29 @@ class TestLitigationExport(RelanceHttpCase, LitigationCase):
 
     def test_export_zip_holds_pdfs_history_and_penalty_computation(self):
         self.company.write({"company_registry": "12345678900011", "vat": False})
+        self.customer.write({"company_registry": "98765432100017", "vat": "FR12987654321"})
         self.env = self.env(context=dict(self.env.context, force_report_rendering=True))
+        # The formal notice is sent for real (PDF), then the litigation level opens the file.
+        self.invoice.write(
+            {"relance_level_id": self.levels[2].id, "relance_last_date": "2026-02-15"}
+        )
+        with self.mock_mail_gateway():
+            notice = self.run_on(date(2026, 3, 2)).history_ids
+        self.assertEqual(notice.channel, "formal_notice")
+        self.assertTrue(notice.attachment_id.raw.startswith(b"%PDF"))
         litigation = self.open_litigation()
-        litigation.registered_mail_ref = "1A 123 456 7890 1"
+        litigation.write(
+            {"registered_mail_ref": "1A 123 456 7890 1", "registered_mail_date": date(2026, 3, 3)}
+        )
+        # A call whose outcome is confirmed in writing
+        self.env["relance.call.outcome"].with_user(self.collector).create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, self.invoice.ids)],
+                "outcome": "claims_paid",
+                "note": "Says it paid by cheque",
+            }
+        ).action_confirm()
         attachment = litigation.action_export_file()
         archive = zipfile.ZipFile(io.BytesIO(attachment.raw))
         names = archive.namelist()
@@ -92,6 +164,7 @@ class TestLitigationExport(RelanceHttpCase, LitigationCase):
             "00_summary.txt",
             "01_statement_of_account.pdf",
             invoice_pdf,
+            "03_formal_notice.pdf",
             "04_reminders_and_calls.csv",
             "05_penalty_computation.csv",
         ):
@@ -100,10 +173,13 @@ class TestLitigationExport(RelanceHttpCase, LitigationCase):
         self.assertIn(
             self.customer.name, self.pdf_text(archive.read("01_statement_of_account.pdf"))
         )
+        self.assertIn(self.invoice.name, self.pdf_text(archive.read("03_formal_notice.pdf")))
         summary = archive.read("00_summary.txt").decode()
         for text in (
             "12345678900011",
             self.customer.name,
+            "98765432100017",
+            "FR12987654321",
             "10,000.00",
             "199.73",
             "40.00",
@@ -111,13 +187,57 @@ class TestLitigationExport(RelanceHttpCase, LitigationCase):
             "L441-10",
             "D441-5",
             "1A 123 456 7890 1",
+            "2026-03-03",
+            "2026-03-02",  # date of the formal notice
         ):
             self.assertIn(text, summary)
+        self.assertNotIn("moratorium", summary, "not a public body")
         rows = list(
             csv.DictReader(io.StringIO(archive.read("05_penalty_computation.csv").decode()))
         )
         interest = sum(float(r["interest"]) for r in rows if r["legal_basis"] == "L441-10")
         self.assertAlmostEqual(interest, litigation.amount_interest, places=2)
-        history = archive.read("04_reminders_and_calls.csv").decode()
-        self.assertIn("litigation", history)
+        history = list(
+            csv.DictReader(io.StringIO(archive.read("04_reminders_and_calls.csv").decode()))
+        )
+        self.assertIn("litigation", [row["channel"] for row in history])
+        self.assertIn("formal_notice", [row["channel"] for row in history])
+        call = [row for row in history if row["channel"] == "phone"]
+        self.assertEqual(len(call), 1)
+        self.assertEqual(call[0]["outcome"], "claims_paid")
+        self.assertIn("Following our phone call", call[0]["written_confirmation"])
         self.assertEqual(litigation.export_attachment_id, attachment)
+
+
+class TestLitigationLegalTexts(LitigationCase):
+    test_module = "relance_avancee_reports"
+
+    def test_public_body_claims_moratorium_interest(self):
+        self.customer.relance_typology_id = self.env.ref("relance_avancee.relance_typology_public")
+        litigation = self.env["relance.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, self.invoice.ids)],
+                "date_open": date(2026, 3, 17),
+            }
+        )
+        # 10,000 x (2.15 + 8) % x 45 / 365
+        self.assertEqual(litigation.amount_interest, 125.14)
+        texts = "\n".join(litigation._legal_texts())
+        self.assertIn("moratorium interest", texts)
+        self.assertIn("+ 8 points", texts)
+        self.assertIn("L2192-13", texts)
+        self.assertNotIn("L441-10", texts)
+        self.assertEqual(litigation.amount_indemnity, 40.0)
+
+    def test_individual_gets_legal_rate_and_no_indemnity(self):
+        self.customer.is_company = False
+        litigation = self.env["relance.litigation"].create(
+            {"partner_id": self.customer.id, "move_ids": [(6, 0, self.invoice.ids)]}
+        )
+        texts = "\n".join(litigation._legal_texts())
+        self.assertIn("legal rate", texts)
+        self.assertIn("1231-6", texts)
+        self.assertIn("No fixed recovery indemnity", texts)
+        self.assertNotIn("D441-5", texts)
+        self.assertEqual(litigation.amount_indemnity, 0.0)

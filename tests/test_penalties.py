@@ -31,6 +31,34 @@ class TestPenaltyComputation(RelanceCase):
         self.assertEqual(penalty["interest"], 115.18)
         self.assertEqual([p["days"] for p in penalty["periods"]], [19, 26])
 
+    def test_payment_on_the_first_day_of_interest_reduces_the_base(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        self.pay(invoice, 4000.0, "2026-02-01")
+        penalty = invoice._relance_compute_penalty(date(2026, 3, 17))
+        # 6,000 x 12.15 % x 45 / 365: the 4,000 paid on 1 Feb never bore interest
+        self.assertEqual(penalty["interest"], 89.88)
+        self.assertEqual([(p["days"], p["base"]) for p in penalty["periods"]], [(45, 6000.0)])
+
+    def test_full_payment_on_the_first_day_of_interest_bears_none(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        self.pay(invoice, 10000.0, "2026-02-01")
+        penalty = invoice._relance_compute_penalty(date(2026, 3, 17))
+        self.assertEqual((penalty["days"], penalty["interest"]), (0, 0.0))
+
+    def test_payment_on_the_first_day_of_a_second_charge(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        self.pay(invoice, 4000.0, "2026-03-18")
+        penalty = invoice._relance_compute_penalty(date(2026, 4, 16), date_from=date(2026, 3, 18))
+        # 18 Mar - 16 Apr: 30 days on 6,000 = 6,000 x 12.15 % x 30 / 365
+        self.assertEqual(penalty["days"], 30)
+        self.assertEqual(penalty["interest"], 59.92)
+
+    def test_no_indemnity_before_the_invoice_is_late(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        self.assertEqual(invoice._relance_compute_penalty(date(2026, 1, 20))["indemnity"], 0.0)
+        self.assertEqual(invoice._relance_compute_penalty(date(2026, 1, 31))["indemnity"], 0.0)
+        self.assertEqual(invoice._relance_compute_penalty(date(2026, 2, 1))["indemnity"], 40.0)
+
     def test_half_year_change_uses_each_half_year_rate(self):
         invoice = self.make_invoice(self.customer, "2025-06-20", 1000.0)
         penalty = invoice._relance_compute_penalty(date(2025, 7, 10))
@@ -193,3 +221,137 @@ class TestPenaltyCharging(RelanceCase):
         penalties.action_waive("Good customer")
         self.assertEqual(set(penalties.mapped("state")), {"waived"})
         self.assertEqual(penalties.penalty_move_id.payment_state, "reversed")
+
+    def _charge_two_invoices(self):
+        inv1 = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        inv2 = self.make_invoice(self.customer, "2026-02-01", 1000.0)
+        self._at_notice(inv1, "2026-02-20")
+        self._at_notice(inv2, "2026-02-20")
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 3, 17)).history_ids
+        return inv1, inv2, entry.penalty_ids.penalty_move_id
+
+    def test_waiving_one_charge_credits_only_its_lines(self):
+        self.company.relance_penalty_post = True
+        inv1, inv2, penalty_move = self._charge_two_invoices()
+        self.assertEqual(penalty_move.state, "posted")
+        self.assertAlmostEqual(penalty_move.amount_total, 149.79 + 40 + 14.65 + 40)
+        wizard = (
+            self.env["relance.penalty.waive"]
+            .with_context(inv2.relance_penalty_ids.action_open_waive_wizard()["context"])
+            .create({"reason": "Delivery was late"})
+        )
+        self.assertAlmostEqual(wizard.amount, 54.65)
+        wizard.action_waive()
+        self.assertEqual(inv2.relance_penalty_ids.state, "waived")
+        self.assertEqual(inv2.relance_penalty_ids.waive_reason, "Delivery was late")
+        self.assertEqual(inv1.relance_penalty_ids.state, "charged", "the other charge stays")
+        credit_note = inv2.relance_penalty_ids.waive_move_id
+        self.assertRecordValues(
+            credit_note,
+            [{"move_type": "out_refund", "state": "posted", "reversed_entry_id": penalty_move.id}],
+        )
+        self.assertAlmostEqual(credit_note.amount_total, 14.65 + 40)
+        self.assertTrue(all(inv2.name in line.name for line in credit_note.invoice_line_ids))
+        self.assertEqual(penalty_move.payment_state, "partial")
+        self.assertAlmostEqual(penalty_move.amount_residual, 149.79 + 40)
+        self.assertIn("Delivery was late", penalty_move.message_ids[0].body)
+        self.assertIn(credit_note.name, penalty_move.message_ids[0].body)
+        with self.assertRaisesRegex(UserError, "already waived"):
+            inv2.relance_penalty_ids.action_waive("Again")
+
+    def test_waiving_one_charge_of_a_draft_penalty_invoice_removes_its_lines(self):
+        inv1, inv2, penalty_move = self._charge_two_invoices()
+        self.assertEqual(penalty_move.state, "draft")
+        inv1.relance_penalty_ids.action_waive("Commercial gesture")
+        self.assertEqual(penalty_move.state, "draft")
+        self.assertAlmostEqual(penalty_move.amount_total, 14.65 + 40)
+        self.assertNotIn(inv1.name, " ".join(penalty_move.invoice_line_ids.mapped("name")))
+        self.assertEqual(inv2.relance_penalty_ids.state, "charged")
+        inv2.relance_penalty_ids.action_waive("Commercial gesture")
+        self.assertEqual(penalty_move.state, "cancel", "nothing left to charge")
+
+    def test_waiver_needs_a_reason(self):
+        _inv1, inv2, _move = self._charge_two_invoices()
+        with self.assertRaisesRegex(UserError, "reason"):
+            inv2.relance_penalty_ids.action_waive("  ")
+
+    def test_charge_is_traced_on_the_customer(self):
+        self.company.relance_penalty_post = True
+        _inv1, _inv2, penalty_move = self._charge_two_invoices()
+        messages = self.customer.message_ids.filtered(
+            lambda m: "Late-payment penalties charged" in (m.body or "")
+        )
+        self.assertEqual(len(messages), 1)
+        self.assertIn(penalty_move.name, messages.body)
+        self.assertIn("244.44", messages.body)  # 149.79 + 40 + 14.65 + 40
+
+    def test_reminder_document_shows_the_company_indemnity_amount(self):
+        self.company.relance_indemnity_amount = 50.0
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        self._at_notice(invoice, "2026-02-20")
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 3, 17)).history_ids
+        self.assertEqual(entry.penalty_ids.indemnity, 50.0)
+        document = entry.attachment_id.raw.decode()
+        self.assertIn("recovery indemnity of", document)
+        self.assertNotIn("40 EUR", document)
+        self.assertIn("50.00", document)
+
+    def test_foreign_currency_invoice_gets_a_penalty_invoice_in_its_currency(self):
+        self.env.user.groups_id += self.env.ref("base.group_multi_currency")
+        code = "EUR" if self.company.currency_id.name != "EUR" else "USD"
+        foreign = self.setup_other_currency(code, rates=[("2026-01-01", 2.0)])
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0, currency=foreign)
+        charges = self.env["relance.penalty"]._charge(
+            self.env["relance.history"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [(6, 0, invoice.ids)],
+                    "level_id": self.notice.id,
+                    "channel": "formal_notice",
+                    "date": date(2026, 3, 17),
+                }
+            )
+        )
+        penalty_move = charges.penalty_move_id
+        self.assertEqual(penalty_move.currency_id, foreign)
+        self.assertEqual(charges.currency_id, foreign)
+        # 149.79 interest in the invoice currency + 40 company currency x 2 = 80
+        self.assertAlmostEqual(penalty_move.amount_total, 229.79)
+        self.assertAlmostEqual(penalty_move.amount_total_signed, 114.9, delta=0.01)
+
+
+class TestPenaltyUnbookedPayments(RelanceCase):
+    """Odoo 18 payments registered on a journal without outstanding account."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.unbooked_bank = cls.company_data["default_journal_bank"].copy({"name": "Unbooked bank"})
+        cls.unbooked_bank.inbound_payment_method_line_ids.payment_account_id = False
+
+    def test_one_payment_for_two_invoices_is_spread_not_counted_twice(self):
+        inv1 = self.make_invoice(self.customer, "2026-01-30", 10000.0)
+        inv2 = self.make_invoice(self.customer, "2026-01-31", 5000.0)
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=(inv1 | inv2).ids)
+            .create(
+                {
+                    "amount": 12000.0,
+                    "payment_date": date(2026, 2, 1),
+                    "group_payment": True,
+                    "journal_id": self.unbooked_bank.id,
+                }
+            )
+            ._create_payments()
+        )
+        self.assertFalse(payment.move_id, "registered, not booked")
+        self.assertEqual(payment.invoice_ids, inv1 | inv2)
+        # Oldest due date first: inv1 fully covered (10,000), inv2 gets the other 2,000.
+        self.assertEqual(inv1._relance_compute_penalty(date(2026, 3, 17))["days"], 1)
+        self.assertEqual(inv1._relance_compute_penalty(date(2026, 3, 17))["interest"], 3.33)
+        penalty = inv2._relance_compute_penalty(date(2026, 3, 17))
+        # 3,000 left on inv2 from 1 Feb: 3,000 x 12.15 % x 45 / 365
+        self.assertEqual(penalty["interest"], 44.94)

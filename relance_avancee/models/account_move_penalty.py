@@ -37,6 +37,7 @@ class AccountMove(models.Model):
 
     def _compute_relance_penalty_to_date(self):
         today = fields.Date.context_today(self)
+        rate_cache = {}  # one reference-rate search per kind and half-year, not per invoice
         for move in self:
             if (
                 move.move_type != "out_invoice"
@@ -46,7 +47,7 @@ class AccountMove(models.Model):
                 move.relance_penalty_to_date = 0.0
                 continue
             try:
-                penalty = move._relance_compute_penalty(today)
+                penalty = move._relance_compute_penalty(today, rate_cache=rate_cache)
             except UserError:  # a reference rate is missing: shown as 0, the run says why
                 move.relance_penalty_to_date = 0.0
                 continue
@@ -59,7 +60,7 @@ class AccountMove(models.Model):
 
     # --- public API ------------------------------------------------------------
 
-    def _relance_compute_penalty(self, date, date_from=None):
+    def _relance_compute_penalty(self, date, date_from=None, rate_cache=None):
         """Penalty of this invoice up to ``date`` (included), in the invoice's currency.
 
         Interest runs from the day after the due date (or after ``date_from`` when a
@@ -69,6 +70,8 @@ class AccountMove(models.Model):
 
         Returns ``{'days', 'rate', 'interest', 'indemnity', 'date_from', 'date_to',
         'periods'}``, ``rate`` being the rate of the last period, in percent per year.
+        ``rate_cache`` (a dict) lets a caller computing many invoices share the
+        reference rates it already read.
         """
         self.ensure_one()
         date = fields.Date.to_date(date)
@@ -76,11 +79,13 @@ class AccountMove(models.Model):
         start = self._relance_interest_start(date_from)
         periods = []
         if start and start <= date:
-            periods = self._relance_interest_periods(start, date)
+            periods = self._relance_interest_periods(start, date, rate_cache=rate_cache)
         interest = currency.round(sum(p["interest"] for p in periods))
         return {
             "days": sum(p["days"] for p in periods),
-            "rate": periods[-1]["rate"] if periods else self._relance_interest_rate(date),
+            "rate": periods[-1]["rate"]
+            if periods
+            else self._relance_interest_rate(date, rate_cache=rate_cache),
             "interest": interest,
             "indemnity": self._relance_indemnity(date),
             "date_from": start,
@@ -113,26 +118,36 @@ class AccountMove(models.Model):
             first_day = max(first_day, fields.Date.to_date(date_from))
         return first_day
 
-    def _relance_interest_rate(self, day):
+    def _relance_interest_rate(self, day, rate_cache=None):
         """Annual rate in percent for ``day``, following the company's settings."""
         company = self.company_id
-        rates = self.env["relance.rate"]
         half_year = _half_year_start(day)
-        kind = self._relance_debtor_kind()
-        if kind == "individual":
-            return rates._get_rate("legal_pro", half_year)
-        if kind == "public":
-            return rates._get_rate("ecb", half_year) + company.relance_public_points
+        cache = {} if rate_cache is None else rate_cache
+
+        def reference(kind):
+            if (kind, half_year) not in cache:
+                cache[kind, half_year] = self.env["relance.rate"]._get_rate(kind, half_year)
+            return cache[kind, half_year]
+
+        debtor = self._relance_debtor_kind()
+        if debtor == "individual":
+            return reference("legal_pro")
+        if debtor == "public":
+            return reference("ecb") + company.relance_public_points
         if company.relance_penalty_mode == "fixed":
             rate = company.relance_fixed_rate
         else:
-            rate = rates._get_rate("ecb", half_year) + company.relance_penalty_points
-        floor = 3 * rates._get_rate("legal_pro", half_year)
+            rate = reference("ecb") + company.relance_penalty_points
+        floor = 3 * reference("legal_pro")
         return max(rate, floor)
 
     def _relance_indemnity(self, date):
-        """Fixed recovery indemnity (D441-5): professionals and public buyers only."""
+        """Fixed recovery indemnity (D441-5): professionals and public buyers only,
+        once the invoice is late on ``date``."""
+        date = fields.Date.to_date(date)
         if self._relance_debtor_kind() == "individual":
+            return 0.0
+        if not self.invoice_date_due or date <= self.invoice_date_due:
             return 0.0
         company = self.company_id
         return company.currency_id._convert(
@@ -149,20 +164,60 @@ class AccountMove(models.Model):
         """
         partials, _exchange = self._get_reconciled_invoices_partials()
         events = [(counterpart.date, amount) for _partial, amount, counterpart in partials]
-        for payment in self.matched_payment_ids.filtered(
-            lambda p: p.state in ("in_process", "paid") and not p.move_id
-        ):
-            amount = payment.currency_id._convert(
-                payment.amount, self.currency_id, self.company_id, payment.date
-            )
-            events.append((payment.date, min(amount, self.amount_total)))
+        allocation = self._relance_unbooked_allocation()
+        for payment in self.matched_payment_ids:
+            amount = allocation.get((payment.id, self.id))
+            if amount:
+                events.append((payment.date, amount))
         return sorted(events)
 
-    def _relance_interest_periods(self, start, end):
+    def _relance_unbooked_allocation(self):
+        """{(payment id, invoice id): part of the payment that covers the invoice, in the
+        invoice's currency} for the payments registered but not booked of these invoices.
+
+        Same rule as ``_relance_amount_due_map``: a payment is spread over all the
+        customer invoices it was registered for, oldest due date first, each invoice
+        taking at most what its journal entry leaves open; so one payment for several
+        invoices is never counted in full on each of them.
+        """
+
+        def unbooked(payments):
+            return payments.filtered(lambda p: p.state in ("in_process", "paid") and not p.move_id)
+
+        # The other payments of the same invoices take their share first when older.
+        payments = unbooked(unbooked(self.matched_payment_ids).invoice_ids.matched_payment_ids)
+        payments = payments.sorted(lambda p: (p.date, p.id))
+        open_left = {}
+        allocation = {}
+        for payment in payments:
+            available = payment.amount
+            invoices = payment.invoice_ids.filtered(
+                lambda m: m.move_type == "out_invoice" and m.state == "posted"
+            ).sorted(lambda m: (m.invoice_date_due or m.date, m.id))
+            for invoice in invoices:
+                if payment.currency_id.compare_amounts(available, 0) <= 0:
+                    break
+                left = open_left.setdefault(invoice.id, invoice.amount_residual)
+                paid = payment.currency_id._convert(
+                    available, invoice.currency_id, invoice.company_id, payment.date
+                )
+                covered = min(paid, left)
+                if invoice.currency_id.compare_amounts(covered, 0) <= 0:
+                    continue
+                open_left[invoice.id] = left - covered
+                available -= invoice.currency_id._convert(
+                    covered, payment.currency_id, invoice.company_id, payment.date
+                )
+                allocation[payment.id, invoice.id] = covered
+        return allocation
+
+    def _relance_interest_periods(self, start, end, rate_cache=None):
         """Split [start, end] at payment dates and half-years; interest of each piece."""
         currency = self.currency_id
         events = self._relance_payment_events()
-        unpaid = self.amount_total - sum(amount for day, amount in events if day < start)
+        # What was paid up to the first day of interest included never bears interest:
+        # a payment on day D stops the accrual from D on.
+        unpaid = self.amount_total - sum(amount for day, amount in events if day <= start)
         cuts = sorted(
             {day for day, _amount in events if start < day <= end}
             | self._relance_half_year_cuts(start, end)
@@ -172,7 +227,7 @@ class AccountMove(models.Model):
         for cut in [*cuts, end + timedelta(days=1)]:
             days = (cut - period_start).days
             if days > 0 and currency.compare_amounts(unpaid, 0) > 0:
-                rate = self._relance_interest_rate(period_start)
+                rate = self._relance_interest_rate(period_start, rate_cache=rate_cache)
                 periods.append(
                     {
                         "date_from": period_start,

@@ -12,6 +12,7 @@ LITIGATION_STATES = [
     ("written_off", "Written off"),
     ("closed", "Closed"),
 ]
+CLOSED_STATES = ("recovered", "written_off", "closed")
 
 
 class RelanceLitigation(models.Model):
@@ -40,7 +41,14 @@ class RelanceLitigation(models.Model):
     state = fields.Selection(LITIGATION_STATES, default="draft", required=True, tracking=True)
     lawyer_id = fields.Many2one("res.partner", string="Lawyer or Collection Agency", tracking=True)
     date_open = fields.Date(default=fields.Date.context_today, required=True)
-    review_date = fields.Date(tracking=True)
+    review_date = fields.Date(
+        tracking=True,
+        help="End of the current phase's maximum duration: the manager reviews the file then.",
+    )
+    review_activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+    amounts_date = fields.Date(
+        string="Amounts As Of", readonly=True, help="Date the amounts by nature were computed on."
+    )
     amount_principal = fields.Monetary(string="Principal", currency_field="currency_id")
     amount_interest = fields.Monetary(string="Interest", currency_field="currency_id")
     amount_indemnity = fields.Monetary(string="Recovery Indemnity", currency_field="currency_id")
@@ -69,17 +77,30 @@ class RelanceLitigation(models.Model):
         files = super().create(vals_list)
         for file in files:
             file._compute_amounts()
-            file._schedule_review()
+            file._schedule_review(file.date_open)
         return files
 
-    def _compute_amounts(self):
-        """Principal, interest and indemnity on the opening date, in company currency."""
+    def write(self, vals):
+        changed = self.browse()
+        if "state" in vals:
+            changed = self.filtered(lambda f: f.state != vals["state"])
+        res = super().write(vals)
+        # Each phase has its own maximum duration: a new phase starts a new countdown.
+        for file in changed:
+            file._schedule_review(fields.Date.context_today(file))
+        return res
+
+    def _compute_amounts(self, date=None):
+        """Principal, interest and indemnity on ``date`` (default: the opening date), in
+        company currency; principal net of payments registered but not booked."""
+        date = date or self.date_open
         principal = interest = indemnity = 0.0
+        still_due = self.move_ids._relance_amount_due_map()
         for invoice in self.move_ids:
-            penalty = invoice._relance_compute_penalty(self.date_open)
+            penalty = invoice._relance_compute_penalty(date)
             convert = invoice.currency_id._convert
-            args = (self.currency_id, self.company_id, self.date_open)
-            principal += convert(invoice.amount_residual, *args)
+            args = (self.currency_id, self.company_id, date)
+            principal += convert(still_due.get(invoice.id, 0.0), *args)
             interest += convert(penalty["interest"], *args)
             indemnity += convert(penalty["indemnity"], *args)
         self.write(
@@ -87,19 +108,32 @@ class RelanceLitigation(models.Model):
                 "amount_principal": principal,
                 "amount_interest": interest,
                 "amount_indemnity": indemnity,
+                "amounts_date": date,
             }
         )
 
-    def _schedule_review(self):
+    def _schedule_review(self, start):
+        """Review the file when the phase started on ``start`` reaches its maximum
+        duration; closed files need no review."""
+        self.ensure_one()
+        old_activity = self.review_activity_id
+        if self.state in CLOSED_STATES:
+            self.review_date = False
+            self.review_activity_id = False
+            old_activity.unlink()
+            return
         days = self.company_id.relance_litigation_review_days or 90
-        self.review_date = self.date_open + timedelta(days=days)
+        review_date = start + timedelta(days=days)
         manager = self.env["relance.executor"]._litigation_manager(self.company_id)
-        self.activity_schedule(
+        activity = self.activity_schedule(
             "mail.mail_activity_data_todo",
-            date_deadline=self.review_date,
+            date_deadline=review_date,
             summary=_("Review litigation file %s", self.name),
+            note=_("Phase: %s", dict(LITIGATION_STATES)[self.state]),
             user_id=manager.id,
         )
+        super().write({"review_date": review_date, "review_activity_id": activity.id})
+        old_activity.unlink()
 
     @api.model
     def _open_for(self, entry):
@@ -109,12 +143,22 @@ class RelanceLitigation(models.Model):
             [
                 ("partner_id", "=", partner.id),
                 ("company_id", "=", entry.company_id.id),
-                ("state", "not in", ("recovered", "written_off", "closed")),
+                ("state", "not in", CLOSED_STATES),
             ],
             limit=1,
         )
         if existing:
-            existing.move_ids = [Command.link(move.id) for move in entry.move_ids]
+            new_moves = entry.move_ids - existing.move_ids
+            if new_moves:
+                existing.move_ids = [Command.link(move.id) for move in new_moves]
+                existing._compute_amounts(max(existing.date_open, entry.date))
+                existing.message_post(
+                    body=_(
+                        "Invoices added to the file: %(invoices)s. Amounts recomputed on %(date)s.",
+                        invoices=", ".join(new_moves.mapped("name")),
+                        date=existing.amounts_date,
+                    )
+                )
             return existing
         return self.create(
             {
@@ -124,6 +168,12 @@ class RelanceLitigation(models.Model):
                 "date_open": entry.date,
             }
         )
+
+    def action_recompute_amounts(self):
+        """Principal, interest and indemnity as of today (e.g. after adding invoices)."""
+        for file in self:
+            file._compute_amounts(max(file.date_open, fields.Date.context_today(file)))
+        return True
 
     # --- workflow ----------------------------------------------------------------
 

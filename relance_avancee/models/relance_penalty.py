@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -37,6 +39,18 @@ class RelancePenalty(models.Model):
         [("charged", "Charged"), ("waived", "Waived")], default="charged", required=True
     )
     waive_reason = fields.Char()
+    penalty_line_ids = fields.Many2many(
+        "account.move.line",
+        "relance_penalty_move_line_rel",
+        "penalty_id",
+        "line_id",
+        string="Penalty Invoice Lines",
+        readonly=True,
+        help="Lines of the penalty invoice that charge this penalty.",
+    )
+    waive_move_id = fields.Many2one(
+        "account.move", string="Waiver Credit Note", readonly=True, ondelete="set null"
+    )
 
     @api.depends("interest", "indemnity")
     def _compute_total(self):
@@ -56,8 +70,13 @@ class RelancePenalty(models.Model):
             by_currency[invoice.currency_id].append((invoice, penalty))
         charges = self.browse()
         for currency, items in by_currency.items():
-            penalty_move = self._create_penalty_invoice(entry, currency, items)
-            charges |= self.create(
+            penalty_move, line_keys = self._create_penalty_invoice(entry, currency, items)
+            # Lines were created in the order of their commands: ids follow that order.
+            lines_by_invoice = defaultdict(list)
+            lines = penalty_move.invoice_line_ids.sorted("id")
+            for key, line in zip(line_keys, lines, strict=True):
+                lines_by_invoice[key].append(line.id)
+            new_charges = self.create(
                 [
                     {
                         "move_id": invoice.id,
@@ -69,21 +88,42 @@ class RelancePenalty(models.Model):
                         "rate": penalty["rate"],
                         "interest": penalty["interest"],
                         "indemnity": penalty["indemnity"],
+                        "penalty_line_ids": [Command.set(lines_by_invoice[invoice.id])],
                     }
                     for invoice, penalty in items
                 ]
             )
+            charges |= new_charges
+            self._trace_charge(entry.partner_id, penalty_move, new_charges)
         return charges
+
+    @api.model
+    def _trace_charge(self, partner, penalty_move, charges):
+        """The customer's chatter says which penalty invoice was issued, and for what."""
+        text = _(
+            "Late-payment penalties charged: %(move)s, %(amount)s (interest and recovery "
+            "indemnity on %(invoices)s).",
+            move=penalty_move.name or penalty_move.display_name,
+            amount=penalty_move.currency_id.format(sum(charges.mapped("total"))),
+            invoices=", ".join(charges.move_id.mapped("name")),
+        )
+        partner.commercial_partner_id.message_post(
+            body=Markup("<p>%s</p>") % text,
+            subtype_xmlid="mail.mt_note",
+        )
 
     @api.model
     def _create_penalty_invoice(self, entry, currency, items):
         company = entry.company_id
         product = company.relance_penalty_product_id
         lines = []
+        line_keys = []
         for invoice, penalty in items:
             if not currency.is_zero(penalty["interest"]):
                 lines.append(self._interest_line(product, invoice, penalty))
+                line_keys.append(invoice.id)
             if not currency.is_zero(penalty["indemnity"]):
+                line_keys.append(invoice.id)
                 lines.append(
                     self._line(
                         product,
@@ -109,7 +149,7 @@ class RelancePenalty(models.Model):
         move = self.env["account.move"].with_company(company).create(values)
         if company.relance_penalty_post:
             move.action_post()
-        return move
+        return move, line_keys
 
     @api.model
     def _interest_line(self, product, invoice, penalty):
@@ -138,16 +178,110 @@ class RelancePenalty(models.Model):
         )
 
     def action_waive(self, reason):
-        """Waive these charges: cancel or credit their penalty invoices, traced."""
+        """Waive these charges, and only these: on a draft penalty invoice their lines
+        are removed (the invoice is cancelled when nothing remains); on a posted one a
+        credit note for their amount is issued and matched with it. Traced in the
+        chatter of the penalty invoice and of the customer."""
+        reason = (reason or "").strip()
         if not reason:
             raise UserError(_("Give the reason for waiving the penalty."))
         if not self.env.user.has_group("relance_avancee.group_relance_manager"):
             raise UserError(_("Only a collections manager can waive penalties."))
+        waived = self.filtered(lambda p: p.state == "waived")
+        if waived:
+            raise UserError(
+                _("The penalty of %s is already waived.", waived[0].move_id.display_name)
+            )
         for penalty_move in self.penalty_move_id:
+            penalties = self.filtered(lambda p, m=penalty_move: p.penalty_move_id == m)
+            lines = penalties._lines_on(penalty_move)
+            amount = sum(penalties.mapped("total"))
+            credit_note = self.env["account.move"]
             if penalty_move.state == "draft":
-                penalty_move.button_cancel()
+                if lines == penalty_move.invoice_line_ids:
+                    penalty_move.button_cancel()
+                else:
+                    penalty_move.write(
+                        {"invoice_line_ids": [Command.delete(line.id) for line in lines]}
+                    )
             elif penalty_move.state == "posted":
-                penalty_move._reverse_moves([{"ref": _("Penalty waived: %s", reason)}], cancel=True)
-            penalty_move.message_post(body=_("Penalty waived: %s", reason))
+                credit_note = penalties._waiver_credit_note(penalty_move, lines, reason)
+                penalties.waive_move_id = credit_note
+            text = _(
+                "Penalty waived by %(user)s on %(invoices)s (%(amount)s): %(reason)s",
+                user=self.env.user.name,
+                invoices=", ".join(penalties.move_id.mapped("name")),
+                amount=penalty_move.currency_id.format(amount),
+                reason=reason,
+            )
+            if credit_note:
+                text = _("%(text)s. Credit note %(note)s.", text=text, note=credit_note.name)
+            body = Markup("<p>%s</p>") % text
+            penalty_move.message_post(body=body)
+            penalty_move.commercial_partner_id.message_post(body=body, subtype_xmlid="mail.mt_note")
         self.write({"state": "waived", "waive_reason": reason})
         return True
+
+    def _lines_on(self, penalty_move):
+        """Lines of ``penalty_move`` charging these penalties (by label for charges
+        made before the lines were linked)."""
+        lines = self.penalty_line_ids & penalty_move.invoice_line_ids
+        for penalty in self.filtered(lambda p: not p.penalty_line_ids):
+            lines |= penalty_move.invoice_line_ids.filtered(
+                lambda line, p=penalty: p.move_id.name and p.move_id.name in (line.name or "")
+            )
+        return lines
+
+    def _waiver_credit_note(self, penalty_move, lines, reason):
+        """A posted credit note for ``lines`` of the posted ``penalty_move``, matched
+        with it when the penalty invoice is still open."""
+        credit_note = (
+            self.env["account.move"]
+            .with_company(penalty_move.company_id)
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": penalty_move.partner_id.id,
+                    "company_id": penalty_move.company_id.id,
+                    "currency_id": penalty_move.currency_id.id,
+                    "journal_id": penalty_move.journal_id.id,
+                    "invoice_date": fields.Date.context_today(self),
+                    "reversed_entry_id": penalty_move.id,
+                    "ref": _("Penalty waived: %s", reason),
+                    "invoice_origin": penalty_move.name,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": line.product_id.id,
+                                "name": line.name,
+                                "quantity": line.quantity,
+                                "price_unit": line.price_unit,
+                                "account_id": line.account_id.id,
+                                "tax_ids": [Command.set(line.tax_ids.ids)],
+                            }
+                        )
+                        for line in lines
+                    ],
+                }
+            )
+        )
+        credit_note.action_post()
+        receivables = (penalty_move.line_ids | credit_note.line_ids).filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        )
+        if len(receivables.move_id) == 2:
+            receivables.reconcile()
+        return credit_note
+
+    def action_open_waive_wizard(self):
+        charged = self.filtered(lambda p: p.state == "charged")
+        if not charged:
+            raise UserError(_("Select penalties that are still charged."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Waive Penalties"),
+            "res_model": "relance.penalty.waive",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_penalty_ids": [Command.set(charged.ids)]},
+        }

@@ -34,19 +34,29 @@ class SaleOrder(models.Model):
     @api.onchange("partner_id")
     def _onchange_partner_id_relance_warning(self):
         partner = self.partner_id.commercial_partner_id
+        if not partner:
+            return None
+        messages = []
         if partner.relance_blocked:
-            return {
-                "warning": {
-                    "title": _("Customer blocked for unpaid invoices"),
-                    "message": partner._relance_block_banner(),
-                }
-            }
-        return None
+            messages.append(partner._relance_block_banner())
+        # Odoo's own credit limit check (company setting and partner limit)
+        credit_warning = self.partner_credit_warning
+        if credit_warning:
+            messages.append(credit_warning)
+        if not messages:
+            return None
+        title = (
+            _("Customer blocked for unpaid invoices")
+            if partner.relance_blocked
+            else _("Customer over its credit limit")
+        )
+        return {"warning": {"title": title, "message": "\n".join(messages)}}
 
     def action_confirm(self):
         blocked = self.filtered("relance_blocked")
         reason = self.env.context.get("relance_block_override_reason")
-        if blocked and not reason:
+        if blocked:
+            # A reason in the context is no pass: only the override group may use one.
             if not self.env.user.has_group(OVERRIDE_GROUP):
                 raise UserError(
                     _(
@@ -57,8 +67,8 @@ class SaleOrder(models.Model):
                         message=blocked[0].relance_block_message,
                     )
                 )
-            return blocked._relance_override_wizard()
-        if blocked:
+            if not (reason or "").strip():
+                return blocked._relance_override_wizard()
             blocked._relance_log_override(reason)
         return super().action_confirm()
 

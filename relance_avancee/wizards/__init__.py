@@ -1,4 +1,5 @@
 from . import relance_block_override
 from . import relance_call_outcome
 from . import relance_exclusion
+from . import relance_penalty_waive
 from . import relance_send_manual

@@ -184,7 +184,7 @@ class RelanceCallOutcome(models.TransientModel):
         recipient = self.env["relance.executor"]._recipient(partner)
         if not recipient:
             return
-        partner.with_context(mail_notify_force_send=False).message_post(
+        message = partner.with_context(mail_notify_force_send=False).message_post(
             subject=_("Following our phone call"),
             body=self._confirmation_body(),
             partner_ids=recipient.ids,
@@ -192,6 +192,11 @@ class RelanceCallOutcome(models.TransientModel):
             subtype_xmlid="mail.mt_comment",
             email_layout_xmlid="mail.mail_notification_light",
         )
+        # The written confirmation is the call's trace (litigation file history): it
+        # replaces the internal note logged when the call was planned, not an email.
+        current = entry.message_id
+        if not current or current.subtype_id.internal:
+            entry.sudo().message_id = message
 
     def _confirmation_body(self):
         invoices = ", ".join(self.move_ids.mapped("name"))

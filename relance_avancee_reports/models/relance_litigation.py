@@ -7,13 +7,12 @@ from markupsafe import Markup
 from odoo import _, fields, models
 from odoo.tools import html2plaintext
 
-LEGAL_TEXTS = (
-    "Code de commerce, article L441-10: late-payment interest, due from the day after the "
-    "due date without any reminder (ECB main refinancing rate + 10 points, at least 3 x the "
-    "legal interest rate).",
-    "Code de commerce, article D441-5: fixed recovery indemnity of 40 EUR per late invoice.",
-    "Code de procédure civile, articles 1405 and following: injonction de payer.",
-)
+INTEREST_BASIS = {
+    "professional": "L441-10",
+    "public": "R2192-31",
+    "individual": "Code civil 1231-6",
+}
+INDEMNITY_BASIS = {"professional": "D441-5", "public": "L2192-13"}
 
 
 class RelanceLitigation(models.Model):
@@ -96,6 +95,10 @@ class RelanceLitigation(models.Model):
             ]
         )
         for entry in entries:
+            message = entry.message_id
+            confirmation = (
+                f"{message.subject or ''} ({fields.Date.to_date(message.date)})" if message else ""
+            )
             writer.writerow(
                 [
                     entry.date,
@@ -104,7 +107,7 @@ class RelanceLitigation(models.Model):
                     " ".join(entry.move_ids.mapped("name")),
                     f"{entry.amount_due:.2f}",
                     entry.outcome or "",
-                    entry.message_id.subject or "",
+                    confirmation,
                     html2plaintext(entry.note or "").strip(),
                 ]
             )
@@ -126,8 +129,10 @@ class RelanceLitigation(models.Model):
                 "legal_basis",
             ]
         )
+        date = self.amounts_date or self.date_open
         for invoice in self.move_ids:
-            penalty = invoice._relance_compute_penalty(self.date_open)
+            kind = invoice._relance_debtor_kind()
+            penalty = invoice._relance_compute_penalty(date)
             for period in penalty["periods"]:
                 writer.writerow(
                     [
@@ -139,9 +144,11 @@ class RelanceLitigation(models.Model):
                         f"{period['base']:.2f}",
                         f"{period['rate']:.2f}",
                         f"{period['interest']:.2f}",
-                        "L441-10",
+                        INTEREST_BASIS[kind],
                     ]
                 )
+            if kind == "individual":
+                continue  # no fixed recovery indemnity for consumers
             writer.writerow(
                 [
                     invoice.name,
@@ -152,7 +159,7 @@ class RelanceLitigation(models.Model):
                     "",
                     "",
                     f"{penalty['indemnity']:.2f}",
-                    "D441-5 indemnity",
+                    f"{INDEMNITY_BASIS[kind]} indemnity",
                 ]
             )
         return output.getvalue()
@@ -196,12 +203,71 @@ class RelanceLitigation(models.Model):
             _("Total claimed: %s", currency.format(self.amount_total)),
             "",
             _(
-                "Formal notice: %(date)s, registered letter %(ref)s",
+                "Formal notice: %(date)s, registered letter %(ref)s sent on %(sent)s",
                 date=notice.date or "-",
                 ref=self.registered_mail_ref or "-",
+                sent=self.registered_mail_date or "-",
             ),
+            _("Amounts computed on %s", self.amounts_date or self.date_open),
             "",
             _("Legal basis:"),
-            *(f"- {text}" for text in LEGAL_TEXTS),
+            *(f"- {text}" for text in self._legal_texts()),
         ]
         return "\n".join(str(line) for line in lines)
+
+    def _debtor_kind(self):
+        """Which legal rule applies to the debtor: 'professional', 'public' or 'individual'."""
+        if self.move_ids:
+            return self.move_ids[:1]._relance_debtor_kind()
+        partner = self.partner_id.commercial_partner_id
+        if partner.relance_typology_id.public_body:
+            return "public"
+        return "professional" if partner.is_company else "individual"
+
+    def _legal_texts(self):
+        """The texts the claim rests on, following the debtor's rule."""
+        company = self.company_id
+        indemnity = company.currency_id.format(company.relance_indemnity_amount)
+        kind = self._debtor_kind()
+        if kind == "public":
+            texts = [
+                _(
+                    "Code de la commande publique, articles L2192-13 and R2192-31 and "
+                    "following: moratorium interest, due automatically from the day after the "
+                    "due date (ECB main refinancing rate + 8 points)."
+                ),
+                _(
+                    "Code de la commande publique, article L2192-13: fixed recovery indemnity "
+                    "of %s per late invoice.",
+                    indemnity,
+                ),
+            ]
+        elif kind == "individual":
+            texts = [
+                _(
+                    "Code civil, articles 1231-6 and 1344: interest at the legal rate from the "
+                    "formal notice."
+                ),
+                _("No fixed recovery indemnity is claimed from a consumer."),
+                _(
+                    "Code de la consommation, article L218-2: a professional's claim on a "
+                    "consumer is time-barred after two years."
+                ),
+            ]
+        else:
+            texts = [
+                _(
+                    "Code de commerce, article L441-10: late-payment interest, due from the day "
+                    "after the due date without any reminder (ECB main refinancing rate + 10 "
+                    "points, at least 3 x the legal interest rate)."
+                ),
+                _(
+                    "Code de commerce, article D441-5: fixed recovery indemnity of %s per late "
+                    "invoice.",
+                    indemnity,
+                ),
+            ]
+        texts.append(
+            _("Code de procédure civile, articles 1405 and following: injonction de payer.")
+        )
+        return texts
