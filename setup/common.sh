@@ -85,10 +85,14 @@ PY
 }
 
 ensure_python_deps() {
-    "$PYTHON" -c "import pytest_odoo, websocket, freezegun, xlsxwriter" >/dev/null 2>&1 && return 0
+    # xlsxwriter writes the XLSX exports; the tests read them back with openpyxl and
+    # check the French catalogs with polib.
+    "$PYTHON" -c "import pytest_odoo, websocket, freezegun, xlsxwriter, openpyxl, polib" \
+        >/dev/null 2>&1 && return 0
     say "Installing Python test dependencies"
     "$PYTHON" -m pip install -q "pytest-odoo==2.3.0" websocket-client freezegun xlsxwriter \
-        || die "pip could not install pytest-odoo, websocket-client, freezegun and xlsxwriter."
+        openpyxl polib \
+        || die "pip could not install pytest-odoo, websocket-client, freezegun, xlsxwriter, openpyxl and polib."
 }
 
 wkhtmltopdf_patched() {
