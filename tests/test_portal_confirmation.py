@@ -81,10 +81,9 @@ class TestPortalConfirmation(RelanceHttpCase):
         self.assertEqual(self.customer.relance_promise_date, pay_date)
         self.assertEqual(self.customer.relance_promise_amount, 1200.0)
         self.invoice.invalidate_recordset()
-        self.assertTrue(
-            any("will be paid on" in m.body for m in self.invoice.message_ids),
-            "the answer is traced on the invoice",
-        )
+        trace = self.invoice.message_ids.filtered(lambda m: "will be paid on" in m.body)
+        self.assertEqual(len(trace), 1, "the answer is traced on the invoice")
+        self.assertEqual(trace.author_id, self.customer, "by the customer")
         self.assertFalse(self.invoice.relance_dispute_ids)
 
     def test_past_date_is_refused(self):
@@ -98,6 +97,14 @@ class TestPortalConfirmation(RelanceHttpCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("Choose a payment date from today on", response.text)
+        response = self._post(
+            self.invoice.id,
+            csrf,
+            self.invoice.access_token,
+            answer="received",
+            pay_date=fields.Date.to_string(self.due + timedelta(days=61)),
+        )
+        self.assertIn("more than 60 days after the due date", response.text)
         self.assertFalse(
             self.env["relance.history"].search_count([("outcome", "=", "promise")]),
         )

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -6,6 +8,9 @@ from odoo.tools.misc import format_date
 
 # Context key: post invoices without the prevention checks (e.g. penalty invoices).
 SKIP_CHECKS_KEY = "relance_skip_invoice_checks"
+# A customer confirming an invoice on the portal may announce its payment up to this
+# many days after the due date; beyond, a collector agrees on the date.
+PORTAL_PROMISE_MAX_DAYS = 60
 
 
 class AccountMove(models.Model):
@@ -87,6 +92,12 @@ class AccountMove(models.Model):
         """Portal page where the customer confirms this invoice (disputes addon)."""
         return False
 
+    def _relance_latest_promise_date(self):
+        """Latest payment date a customer may announce alone on the portal."""
+        self.ensure_one()
+        start = max(self.invoice_date_due, fields.Date.context_today(self))
+        return start + timedelta(days=PORTAL_PROMISE_MAX_DAYS)
+
     def _relance_portal_confirm_received(self, pay_date):
         """The customer confirmed on the portal: invoice received, paid on ``pay_date``.
 
@@ -98,6 +109,14 @@ class AccountMove(models.Model):
         if not pay_date or pay_date < today:
             raise UserError(_("Choose a payment date from today on."))
         move = self.sudo()
+        if pay_date > move._relance_latest_promise_date():
+            raise UserError(
+                _(
+                    "The payment date cannot be more than %s days after the due date: "
+                    "please contact us to agree on another date.",
+                    PORTAL_PROMISE_MAX_DAYS,
+                )
+            )
         partner = move.commercial_partner_id
         amount = move.relance_amount_due
         partner.write({"relance_promise_date": pay_date, "relance_promise_amount": amount})
@@ -128,7 +147,7 @@ class AccountMove(models.Model):
                 }
             )
         )
-        move.message_post(body=text, subtype_xmlid="mail.mt_note")
+        move.message_post(body=text, author_id=partner.id, subtype_xmlid="mail.mt_note")
         return entry
 
 

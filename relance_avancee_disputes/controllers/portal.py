@@ -82,6 +82,8 @@ class RelanceDisputePortal(CustomerPortal):
             "reasons": reasons,
             "access_token": access_token,
             "pay_date": pay_date or fields.Date.to_string(invoice.invoice_date_due),
+            "today": fields.Date.to_string(fields.Date.context_today(invoice)),
+            "max_date": fields.Date.to_string(invoice._relance_latest_promise_date()),
             "error": False,
         }
         if request.httprequest.method == "POST":

@@ -82,6 +82,7 @@ class AccountMove(models.Model):
                 reason=reason.name,
                 message=message,
             ),
+            author_id=self.commercial_partner_id.id,
             subtype_xmlid="mail.mt_note",
         )
         dispute = (
