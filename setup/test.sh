@@ -26,8 +26,15 @@ odoo -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn
 
 say "Running the test suite"
 cd "$REPO_ROOT"
+# Test files or folders named in the arguments replace the whole suite.
+targets=(tests)
+for argument in "$@"; do
+    case "$argument" in
+        tests/* | ./tests/*) targets=() ;;
+    esac
+done
 status=0
-"$PYTHON" -m pytest tests \
+"$PYTHON" -m pytest "${targets[@]}" \
     --odoo-database="$DB" \
     --odoo-addons-path="$ODOO_ADDONS_PATH" \
     --odoo-log-level=warn \
