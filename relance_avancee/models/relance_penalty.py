@@ -103,7 +103,7 @@ class RelancePenalty(models.Model):
         text = _(
             "Late-payment penalties charged: %(move)s, %(amount)s (interest and recovery "
             "indemnity on %(invoices)s).",
-            move=penalty_move.name or penalty_move.display_name,
+            move=penalty_move.display_name,
             amount=penalty_move.currency_id.format(sum(charges.mapped("total"))),
             invoices=", ".join(charges.move_id.mapped("name")),
         )
