@@ -173,8 +173,9 @@ class TestEngineEscalation(RelanceCase):
         # is the next step.
         self.customer._relance_refresh_state(date(2026, 2, 16))
         self.assertEqual(self.customer.relance_next_date, date(2026, 2, 15), "still open")
-        entry.activity_id.unlink()
-        entry.write({"state": "cancelled"})
+        entry.activity_id.with_user(self.collector).unlink()
+        self.assertEqual(entry.state, "cancelled", "a deleted call no longer holds the invoice")
+        self.assertIn("activity was deleted", str(entry.note))
         self.customer._relance_refresh_state(date(2026, 2, 16))
         self.assertEqual(self.customer.relance_next_date, date(2026, 3, 2))
 

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import _, models
 from odoo.exceptions import UserError
 
@@ -25,3 +27,21 @@ class MailActivity(models.Model):
                 )
             )
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+
+    def unlink(self):
+        """A collection call deleted from the chatter is cancelled in the history: it no
+        longer holds its invoices back from the next run."""
+        calls = (
+            self.env["relance.history"]
+            .sudo()
+            .search([("activity_id", "in", self.ids), ("state", "=", "planned")])
+        )
+        if calls:
+            calls.write(
+                {
+                    "state": "cancelled",
+                    "note": Markup("<p>%s</p>")
+                    % _("Call cancelled: its activity was deleted by %s.", self.env.user.name),
+                }
+            )
+        return super().unlink()
