@@ -288,6 +288,7 @@ class TestEngineEscalation(RelanceCase):
         self.assertEqual(
             self.invoice.relance_level_id, self.level4, "not advanced before validation"
         )
+        self.assertEqual(self.customer.relance_next_date, date(2026, 4, 1), "on the worklist")
         self.assertFalse(self.run_on(date(2026, 4, 2)).history_ids, "no second planning")
         entry.action_validate()
         self.assertEqual(entry.state, "done")

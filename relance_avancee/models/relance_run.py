@@ -168,7 +168,11 @@ class RelanceRun(models.Model):
         self.state = "running"
         decisions = self._engine()._compute_decisions(self.company_id, self.date)
         # Planned by the engine, whoever starts the run.
-        self.env["relance.history"].sudo().create([self._history_values(d) for d in decisions])
+        planned = (
+            self.env["relance.history"].sudo().create([self._history_values(d) for d in decisions])
+        )
+        # Actions waiting for a collector put their customer on today's worklist.
+        self._refresh_partners(planned.filtered("to_validate").partner_id.with_env(self.env))
 
     def _execute_batches(self, commit, batch_size, max_batches, progress=None):
         """Actions first (mails queued and held), documents afterwards in their own batches."""
