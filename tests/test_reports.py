@@ -1,13 +1,20 @@
 import io
+import re
 from datetime import date
 
 import openpyxl
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .common import RelanceCase, RelanceHttpCase
 
 AS_OF = date(2026, 3, 31)
+
+
+def row_pattern(*cells):
+    """A regex matching these cells side by side in pdftotext output, and no more digits
+    on either side (so that "300.00" does not match inside "3,300.00")."""
+    return r"(?<![\d.,])" + r"\s+".join(re.escape(str(cell)) for cell in cells) + r"(?![\d.,])"
 
 
 class AgedBalanceCase(RelanceCase):
@@ -124,46 +131,301 @@ class TestAgedBalance(AgedBalanceCase):
             self.company.relance_aged_buckets = "60,30"
 
     def test_screen_lines_and_filters(self):
+        """C owes 800 not due yet: listed with every customer, hidden by "overdue only".
+        Shares of the 7,100 grand total: A 3,300 (46.48 %), B 3,000 (42.25 %), C 800
+        (11.27 %); of the 6,300 overdue customers: A 52.38 %, B 47.62 %."""
+        risk = self.env.ref("relance_avancee.relance_typology_risk")
+        self.partner_b.relance_typology_id = risk
+        partner_c = self.env["res.partner"].create({"name": "Carnot SARL", "is_company": True})
+        self.make_invoice(partner_c, "2026-04-30", 800.0, invoice_date="2026-03-30")
+        partners = [*self.partners, partner_c.id]
         report = self.env["relance.aged.balance.report"].create(
-            {"date": AS_OF, "partner_ids": [(6, 0, self.partners)], "overdue_only": True}
+            {"date": AS_OF, "partner_ids": [(6, 0, partners)]}
         )
+        lines = self.env["relance.aged.balance.line"].search(report.action_open()["domain"])
+        self.assertEqual(sum(lines.mapped("residual")), 7100.0)
+        self.assertEqual(set(lines.partner_id.ids), set(partners))
+        by_partner = {
+            p: round(sum(lines.filtered(lambda x, p=p: x.partner_id.id == p).mapped("share")), 2)
+            for p in partners
+        }
+        self.assertEqual(
+            by_partner, {self.partner_a.id: 46.48, self.partner_b.id: 42.25, partner_c.id: 11.27}
+        )
+
+        report.overdue_only = True
         action = report.action_open()
         lines = self.env["relance.aged.balance.line"].search(action["domain"])
+        self.assertNotIn(partner_c, lines.partner_id, "nothing overdue: hidden")
         self.assertEqual(sum(lines.mapped("residual")), 6300.0)
         self.assertEqual(lines.filtered(lambda line: line.move_id == self.b_75).bucket, "3. 61-90")
+        self.assertEqual(lines.filtered(lambda line: line.move_id == self.b_75).share, 47.62)
+        groups = self.env["relance.aged.balance.line"]._read_group(
+            action["domain"], ["typology_id"], ["residual:sum", "share:sum"]
+        )
+        self.assertEqual(
+            {typology.id: (total, round(share, 2)) for typology, total, share in groups},
+            {False: (3300.0, 52.38), risk.id: (3000.0, 47.62)},
+        )
+
         report.collector_ids = self.collector
-        self.assertEqual(len(report._rows()), 1)
+        self.assertEqual([r["partner_id"] for r in report._rows()], [self.partner_a.id])
+        report.collector_ids = False
+        report.typology_ids = risk
+        self.assertEqual([r["partner_id"] for r in report._rows()], [self.partner_b.id])
+        values = report._report_values()
+        self.assertEqual((values["total"], values["rows"][0]["share"]), (3000.0, 100.0))
+
+    def _xlsx_rows(self, report):
+        book = openpyxl.load_workbook(io.BytesIO(report._xlsx_content()))
+        return [[cell.value for cell in row][:14] for row in book.active.iter_rows()]
 
     def test_xlsx_carries_the_same_numbers(self):
+        """Every row by hand. Grand total 6,300; 2,000 of A in dispute since 20 March;
+        B is a risky customer; A has the collector. Columns: customer, invoice, due date,
+        days, six buckets, total, share (%), in dispute, in process."""
+        risk = self.env.ref("relance_avancee.relance_typology_risk")
+        self.partner_b.relance_typology_id = risk
+        self.env["relance.dispute"].create(
+            {
+                "partner_id": self.partner_a.id,
+                "move_ids": [(6, 0, self.a_15.ids)],
+                "reason_id": self.env.ref("relance_avancee_disputes.reason_price").id,
+                "date_open": date(2026, 3, 20),
+            }
+        )
         report = self.env["relance.aged.balance.report"].create(
             {"date": AS_OF, "partner_ids": [(6, 0, self.partners)]}
         )
-        book = openpyxl.load_workbook(io.BytesIO(report._xlsx_content()))
-        sheet = book.active
-        rows = [[c.value for c in row] for row in sheet.iter_rows()]
-        grand = next(r for r in rows if r[0] == "Grand total")
-        self.assertEqual(grand[4:11], [1000.0, 2000.0, 0.0, 3000.0, 0.0, 300.0, 6300.0])
-        self.assertIn(self.a_150.name, [r[1] for r in rows])
+        a, b = self.partner_a.display_name, self.partner_b.display_name
+        none = None
+        expected = [
+            ["Aged balance as of 2026-03-31", self.company.currency_id.name] + [none] * 12,
+            [none] * 14,
+            ["Customer", "Invoice", "Due date", "Days overdue", "Not due", "1-30", "31-60"]
+            + ["61-90", "91-120", "Over 120", "Total", "Share (%)", "In dispute", "In process"],
+            [a, self.a_150.name, "2025-11-01", 150, 0, 0, 0, 0, 0, 300, 300, 4.76, 0, 0],
+            [a, self.a_15.name, "2026-03-16", 15, 0, 2000, 0, 0, 0, 0, 2000, 31.75, 2000, 0],
+            [a, self.a_not_due.name, "2026-04-10", 0, 1000, 0, 0, 0, 0, 0, 1000, 15.87, 0, 0],
+            [f"Total {a}", none, none, none, 1000, 2000, 0, 0, 0, 300, 3300, 52.38, 2000, 0],
+            [none] * 14,
+            [b, self.b_75.name, "2026-01-15", 75, 0, 0, 0, 3000, 0, 0, 3000, 47.62, 0, 0],
+            [f"Total {b}", none, none, none, 0, 0, 0, 3000, 0, 0, 3000, 47.62, 0, 0],
+            [none] * 14,
+            ["Grand total", none, none, none, 1000, 2000, 0, 3000, 0, 300, 6300, 100, 2000, 0],
+            ["Share of total (%)", none, none, none, 15.87, 31.75, 0, 47.62, 0, 4.76, 100]
+            + [none] * 3,
+            [none] * 14,
+            ["Subtotals by typology"] + [none] * 13,
+            ["None", none, none, none, 1000, 2000, 0, 0, 0, 300, 3300, 52.38, 2000, 0],
+            [risk.display_name, none, none, none, 0, 0, 0, 3000, 0, 0, 3000, 47.62, 0, 0],
+            [none] * 14,
+            ["Subtotals by collector"] + [none] * 13,
+            [self.collector.name, none, none, none, 1000, 2000, 0, 0, 0, 300, 3300, 52.38]
+            + [2000, 0],
+            ["None", none, none, none, 0, 0, 0, 3000, 0, 0, 3000, 47.62, 0, 0],
+        ]
+        rows = self._xlsx_rows(report)
+        self.assertEqual(len(rows), len(expected))
+        for index, (row, want) in enumerate(zip(rows, expected, strict=True)):
+            self.assertEqual(row, want, f"row {index + 1}")
         action = report.action_xlsx()
         self.assertIn("/web/content/", action["url"])
+
+
+class TestAgedBalanceCompanies(AgedBalanceCase):
+    """The aged balance reads the ledger in SQL: it must keep to the user's companies."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_2 = cls.setup_other_company()["company"]
+        cls.invoice_2 = cls.make_invoice(cls.partner_a, "2026-03-01", 700.0, company=cls.company_2)
+
+    def total(self, env=None, **kwargs):
+        rows = (env or self.env)["relance.aged.balance"].compute(
+            AS_OF, partner_ids=[self.partner_a.id], **kwargs
+        )
+        return sum(row["total"] for row in rows)
+
+    def test_company_filter_isolates(self):
+        self.assertEqual(self.total(company_ids=self.company.ids), 3300.0)
+        self.assertEqual(self.total(company_ids=self.company_2.ids), 700.0)
+        self.assertEqual(self.total(), 4000.0, "both companies of the user")
+        report = self.env["relance.aged.balance.report"].create(
+            {"date": AS_OF, "company_ids": [(6, 0, self.company_2.ids)]}
+        )
+        self.assertEqual(
+            [line["move_id"] for row in report._rows() for line in row["lines"]],
+            self.invoice_2.ids,
+        )
+
+    def test_user_without_the_company_gets_only_his_own(self):
+        env = self.env(user=self.collector)
+        both = (self.company | self.company_2).ids
+        self.assertEqual(self.total(env, company_ids=both), 3300.0)
+        with self.assertRaisesRegex(UserError, "no access to the companies"):
+            self.total(env, company_ids=self.company_2.ids)
+        report = (
+            self.env["relance.aged.balance.report"]
+            .with_user(self.collector)
+            .create({"date": AS_OF})
+        )
+        self.assertEqual(report.company_ids, self.company, "his companies by default")
+        moves = {line["move_id"] for row in report._rows() for line in row["lines"]}
+        self.assertNotIn(self.invoice_2.id, moves)
+        self.assertIn(self.a_15.id, moves)
+
+    def test_companies_in_different_currencies_are_refused(self):
+        other = self.env.ref("base.EUR" if self.company.currency_id.name != "EUR" else "base.USD")
+        other.active = True
+        company_3 = self.env["res.company"].create(
+            {"name": "Other currency", "currency_id": other.id}
+        )
+        self.env.user.company_ids |= company_3
+        with self.assertRaisesRegex(UserError, "share one currency"):
+            self.total(company_ids=(self.company | company_3).ids)
 
 
 class TestAgedBalancePdf(RelanceHttpCase, AgedBalanceCase):
     test_module = "relance_avancee_reports"
 
+    def render(self, report):
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("relance_avancee_reports.action_report_aged_balance", report.ids)
+        )
+        return self.pdf_text(content)
+
     def test_pdf_carries_the_same_numbers(self):
+        """The rows of the XLSX test, as printed (amounts with two decimals, shares in %)."""
+        risk = self.env.ref("relance_avancee.relance_typology_risk")
+        self.partner_b.relance_typology_id = risk
+        self.env["relance.dispute"].create(
+            {
+                "partner_id": self.partner_a.id,
+                "move_ids": [(6, 0, self.a_15.ids)],
+                "reason_id": self.env.ref("relance_avancee_disputes.reason_price").id,
+                "date_open": date(2026, 3, 20),
+            }
+        )
         report = self.env["relance.aged.balance.report"].create(
             {"date": AS_OF, "partner_ids": [(6, 0, self.partners)]}
         )
+        text = self.render(report)
+        self.assertIn("Detailed aged balance", text)
+        z = "0.00"
+        rows = {
+            "header": ("Not due", "1-30", "31-60", "61-90", "91-120", "Over 120", "Total")
+            + ("Share", "In dispute", "In process"),
+            "a_150": (self.a_150.name, "11/01/2025", 150, z, z, z, z, z, "300.00", "300.00")
+            + ("4.76 %", z, z),
+            "a_15": (self.a_15.name, "03/16/2026", 15, z, "2,000.00", z, z, z, z, "2,000.00")
+            + ("31.75 %", "2,000.00", z),
+            "a_not_due": (self.a_not_due.name, "04/10/2026", 0, "1,000.00", z, z, z, z, z)
+            + ("1,000.00", "15.87 %", z, z),
+            "total_a": (f"Total {self.partner_a.name}", "1,000.00", "2,000.00", z, z, z)
+            + ("300.00", "3,300.00", "52.38 %", "2,000.00", z),
+            "b_75": (self.b_75.name, "01/15/2026", 75, z, z, z, "3,000.00", z, z, "3,000.00")
+            + ("47.62 %", z, z),
+            "total_b": (f"Total {self.partner_b.name}", z, z, z, "3,000.00", z, z, "3,000.00")
+            + ("47.62 %", z, z),
+            "grand": ("Grand total", "1,000.00", "2,000.00", z, "3,000.00", z, "300.00")
+            + ("6,300.00", "100.00 %", "2,000.00", z),
+            "shares": ("Share of total", "15.87 %", "31.75 %", "0.00 %", "47.62 %", "0.00 %")
+            + ("4.76 %", "100.00 %"),
+            "typology_none": ("None", "1,000.00", "2,000.00", z, z, z, "300.00", "3,300.00")
+            + ("52.38 %", "2,000.00", z),
+            "typology_risk": (risk.display_name, z, z, z, "3,000.00", z, z, "3,000.00")
+            + ("47.62 %", z, z),
+            "collector": (self.collector.name, "1,000.00", "2,000.00", z, z, z, "300.00")
+            + ("3,300.00", "52.38 %", "2,000.00", z),
+        }
+        for name, cells in rows.items():
+            self.assertRegex(text, row_pattern(*cells), name)
+        self.assertIn("Subtotals by typology", text)
+        self.assertIn("Subtotals by collector", text)
+
+
+class TestAgedBalanceInProcess(RelanceHttpCase):
+    """One 1,500 payment registered for two 1,000 invoices on a bank journal without
+    outstanding account: nothing is booked, both receivables stay open. Spread by due
+    date: 1,000 on the invoice due 1 March, 500 on the one due 10 March; in total
+    1,500, never 1,500 on each."""
+
+    test_module = "relance_avancee_reports"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        bank = cls.company_data["default_journal_bank"].copy({"name": "Unbooked bank"})
+        bank.inbound_payment_method_line_ids.payment_account_id = False
+        cls.partner = cls.env["res.partner"].create({"name": "Carnot SARL", "is_company": True})
+        cls.first = cls.make_invoice(cls.partner, "2026-03-01", 1000.0)
+        cls.second = cls.make_invoice(cls.partner, "2026-03-10", 1000.0)
+        wizard = (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=(cls.first | cls.second).ids)
+            .create(
+                {
+                    "group_payment": True,
+                    "amount": 1500.0,
+                    "payment_date": date(2026, 3, 20),
+                    "journal_id": bank.id,
+                }
+            )
+        )
+        cls.payment = wizard._create_payments()
+
+    def test_payment_spread_over_its_invoices(self):
+        self.assertFalse(self.payment.move_id, "registered, not booked")
+        self.assertEqual(self.payment.invoice_ids, self.first | self.second)
+        rows = self.env["relance.aged.balance"].compute(AS_OF, partner_ids=self.partner.ids)
+        self.assertEqual(len(rows), 1)
+        lines = {line["move_id"]: line["in_process"] for line in rows[0]["lines"]}
+        self.assertEqual(lines, {self.first.id: 1000.0, self.second.id: 500.0})
+        self.assertEqual((rows[0]["total"], rows[0]["in_process"]), (2000.0, 1500.0))
+        before = self.env["relance.aged.balance"].compute(
+            date(2026, 3, 19), partner_ids=self.partner.ids
+        )
+        self.assertEqual(before[0]["in_process"], 0.0, "registered after that date")
+
+        report = self.env["relance.aged.balance.report"].create(
+            {"date": AS_OF, "partner_ids": [(6, 0, self.partner.ids)]}
+        )
+        book = openpyxl.load_workbook(io.BytesIO(report._xlsx_content()))
+        cells = {row[1].value: row[13].value for row in book.active.iter_rows() if row[1].value}
+        self.assertEqual(cells[self.first.name], 1000.0)
+        self.assertEqual(cells[self.second.name], 500.0)
+        grand = next(r for r in book.active.iter_rows() if r[0].value == "Grand total")
+        self.assertEqual((grand[10].value, grand[13].value), (2000.0, 1500.0))
+
         content, _type = (
             self.env["ir.actions.report"]
             .with_context(force_report_rendering=True)
             ._render_qweb_pdf("relance_avancee_reports.action_report_aged_balance", report.ids)
         )
         text = self.pdf_text(content)
-        self.assertIn("Detailed aged balance", text)
-        for figure in ("6,300.00", "3,300.00", "3,000.00", "300.00", self.a_150.name):
-            self.assertIn(figure, text)
+        z = "0.00"
+        self.assertRegex(
+            text,
+            row_pattern(self.first.name, "03/01/2026", 30, z, "1,000.00", z, z, z, z, "1,000.00")
+            + r"\s+"
+            + row_pattern("50.00 %", z, "1,000.00"),
+        )
+        self.assertRegex(
+            text,
+            row_pattern(self.second.name, "03/10/2026", 21, z, "1,000.00", z, z, z, z, "1,000.00")
+            + r"\s+"
+            + row_pattern("50.00 %", z, "500.00"),
+        )
+        self.assertRegex(
+            text,
+            row_pattern("Grand total", z, "2,000.00", z, z, z, z, "2,000.00", "100.00 %", z)
+            + r"\s+"
+            + row_pattern("1,500.00"),
+        )
 
 
 class TestReminderDocuments(RelanceHttpCase):
@@ -208,3 +470,78 @@ class TestReminderDocuments(RelanceHttpCase):
         self.assertIn(invoice.name, text)
         self.assertIn("probably an", text)
         self.assertNotIn("formal notice", text.lower())
+
+    def _entry(self, invoice, level, last_date, day):
+        """The action of ``level`` on ``invoice`` run on ``day``, its document rendered."""
+        invoice.write({"relance_level_id": level.id, "relance_last_date": last_date})
+        self.env = self.env(context=dict(self.env.context, force_report_rendering=True))
+        with self.mock_mail_gateway():
+            entry = self.run_on(day).history_ids
+        self.assertEqual(len(entry), 1)
+        return entry
+
+    def test_formal_notice_keeps_its_legal_basis_without_penalties(self):
+        """The level charges nothing: the notice still states the law, the indemnity set
+        on the company (50) and the deadline of the company (10 days: 27 March)."""
+        self.company.write(
+            {"relance_indemnity_amount": 50.0, "relance_notice_deadline_days": 10, "city": "Lyon"}
+        )
+        levels = self.standard_plan.level_ids.sorted("sequence")
+        levels[3].apply_penalties = False
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        entry = self._entry(invoice, levels[2], "2026-02-20", date(2026, 3, 17))
+        self.assertEqual(entry.channel, "formal_notice")
+        self.assertFalse(entry.penalty_ids)
+        text = self.pdf_text(entry.attachment_id.raw)
+        for mention in ("L441-10", "D441-5", "Registered letter with acknowledgement of receipt"):
+            self.assertIn(mention, text)
+        self.assertRegex(text, r"indemnity of \S*\s?50\.00(?![\d])")
+        self.assertNotIn("40.00", text)
+        self.assertRegex(text, r"stated below by 03/27/2026 at the latest")
+        self.assertRegex(text, r"Done at Lyon, on 03/17/2026")
+        self.assertNotIn("Total penalties", text, "nothing charged: no penalty table")
+
+    def test_firm_letter_with_penalties_payment_details_and_days_late(self):
+        """Level 2 (8 days after the due date) is firm; here it charges penalties. The
+        customer has no email: a letter. 1,234.56 due 31 January, letter of 9 February:
+        9 days late."""
+        self.customer.email = False
+        self.company.partner_id.bank_ids = [(0, 0, {"acc_number": "FR7630006000011234567890189"})]
+        levels = self.standard_plan.level_ids.sorted("sequence")
+        levels[1].apply_penalties = True
+        invoice = self.make_invoice(self.customer, "2026-01-31", 1234.56)
+        entry = self._entry(invoice, levels[0], "2026-02-01", date(2026, 2, 9))
+        self.assertEqual((entry.channel, entry.level_id), ("letter", levels[1]))
+        self.assertTrue(entry.penalty_ids)
+        text = self.pdf_text(entry.attachment_id.raw)
+        self.assertIn("Second reminder: invoices overdue", text)
+        self.assertIn("Despite our previous reminders", text)
+        self.assertNotIn("probably an", text)
+        self.assertNotIn("Formal notice", text)
+        self.assertNotIn("Registered letter", text)
+        self.assertIn("FR7630006000011234567890189", text)
+        self.assertIn(f"quoting the reference {invoice.payment_reference}", text)
+        self.assertIn("Days late", text)
+        self.assertRegex(
+            text,
+            row_pattern(invoice.name, "01/31/2026", "01/31/2026")
+            + r"\s+\S*\s?1,234\.56\s+\S*\s?1,234\.56\s+9(?!\d)",
+        )
+        self.assertRegex(text, r"Total due: \S*\s?1,234\.56(?!\d)")
+        self.assertIn("Late-payment penalties and recovery indemnity", text)
+        self.assertIn("Total penalties", text)
+        self.assertIn("L441-10", text)
+        self.assertRegex(text, r"indemnity of \S*\s?40\.00(?!\d)")
+
+    def test_courteous_letter_before_and_just_after_the_due_date(self):
+        self.customer.email = False
+        invoice = self.make_invoice(self.customer, "2026-01-31", 750.0)
+        self.env = self.env(context=dict(self.env.context, force_report_rendering=True))
+        entry = self.run_on(date(2026, 2, 1)).history_ids
+        self.assertEqual(entry.level_id.tone, "courteous")
+        text = self.pdf_text(entry.attachment_id.raw)
+        self.assertIn("Payment reminder", text)
+        self.assertIn("probably an oversight", text)
+        self.assertNotIn("Despite", text)
+        self.assertNotIn("Late-payment penalties", text, "the level charges none")
+        self.assertRegex(text, row_pattern(invoice.name, "01/31/2026", "01/31/2026"))

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 # Residual of each receivable line as of a date: payments, credit notes and
@@ -33,16 +34,21 @@ AGED_LINES_SQL = """
     ORDER BY commercial_partner_id, date_due, line_id
 """
 
-# Payments registered but not booked (Odoo 18 'in process' payments without entry).
+# Payments registered but not booked (Odoo 18 'in process' payments without entry),
+# with every customer invoice each one was registered for, oldest payment first.
 IN_PROCESS_SQL = """
-    SELECT rel.invoice_id, SUM(pay.amount_company_currency_signed)
-      FROM account_move__account_payment rel
-      JOIN account_payment pay ON pay.id = rel.payment_id
+    SELECT pay.id, pay.amount_company_currency_signed, rel.invoice_id
+      FROM account_payment pay
+      JOIN account_move__account_payment rel ON rel.payment_id = pay.id
+      JOIN account_move move ON move.id = rel.invoice_id
      WHERE pay.move_id IS NULL
        AND pay.state IN ('in_process', 'paid')
        AND pay.date <= %(date)s
-       AND rel.invoice_id = ANY(%(move_ids)s)
-     GROUP BY rel.invoice_id
+       AND move.move_type = 'out_invoice'
+       AND move.state = 'posted'
+       AND pay.id IN (SELECT sub.payment_id FROM account_move__account_payment sub
+                       WHERE sub.invoice_id = ANY(%(move_ids)s))
+     ORDER BY pay.date, pay.id
 """
 
 
@@ -66,8 +72,8 @@ class RelanceAgedBalance(models.AbstractModel):
         companies = self._companies(company_ids)
         bounds = companies[:1]._relance_bucket_bounds()
         rows = self._fetch_lines(date, companies, partner_ids)
-        move_ids = [row["move_id"] for row in rows]
-        in_process = self._in_process(date, move_ids)
+        move_ids = list({row["move_id"] for row in rows})
+        in_process = self._in_process(date, companies, rows)
         disputed = self._disputed_moves(date, move_ids)
         partners = {}
         for row in rows:
@@ -81,7 +87,7 @@ class RelanceAgedBalance(models.AbstractModel):
                 "days_overdue": max(days, 0),
                 "bucket": bucket,
                 "in_dispute": row["move_id"] in disputed,
-                "in_process": in_process.get(row["move_id"], 0.0),
+                "in_process": in_process.get(row["line_id"], 0.0),
             }
             entry = partners.setdefault(
                 row["commercial_partner_id"],
@@ -119,47 +125,119 @@ class RelanceAgedBalance(models.AbstractModel):
 
     @api.model
     def summarize(self, partners, key):
-        """Subtotals of ``compute()`` rows by ``key`` ('typology_id' or 'collector_id')."""
-        groups = defaultdict(lambda: {"total": 0.0, "buckets": None, "count": 0})
+        """Subtotals of ``compute()`` rows by ``key`` ('typology_id' or 'collector_id'):
+        ``{key: {'total', 'buckets', 'count', 'in_dispute', 'in_process'}}``."""
+        groups = {}
         for partner in partners:
-            group = groups[partner[key]]
+            group = groups.setdefault(
+                partner[key],
+                {
+                    "total": 0.0,
+                    "buckets": [0.0] * len(partner["buckets"]),
+                    "count": 0,
+                    "in_dispute": 0.0,
+                    "in_process": 0.0,
+                },
+            )
             group["total"] += partner["total"]
             group["count"] += 1
-            if group["buckets"] is None:
-                group["buckets"] = [0.0] * len(partner["buckets"])
+            group["in_dispute"] += partner["in_dispute"]
+            group["in_process"] += partner["in_process"]
             group["buckets"] = [
                 a + b for a, b in zip(group["buckets"], partner["buckets"], strict=True)
             ]
-        return dict(groups)
+        return groups
 
     # --- helpers ---------------------------------------------------------------
 
     def _companies(self, company_ids):
-        if company_ids:
-            return self.env["res.company"].browse(company_ids)
-        return self.env.companies
+        """The companies asked for that the user may see (his allowed companies: the
+        SQL below bypasses record rules), all in one currency."""
+        allowed = self.env.companies
+        asked = self.env["res.company"].browse(company_ids or [])
+        if self.env.su and asked:
+            companies = asked  # the system (cron, sudo) sees every company
+        else:
+            companies = allowed & asked if asked else allowed
+        if not companies:
+            raise UserError(_("You have no access to the companies chosen for the aged balance."))
+        if len(companies.currency_id) > 1:
+            raise UserError(
+                _(
+                    "The aged balance adds amounts in company currency: choose companies that "
+                    "share one currency (%(currencies)s found).",
+                    currencies=", ".join(companies.currency_id.mapped("name")),
+                )
+            )
+        return companies
 
-    def _fetch_lines(self, date, companies, partner_ids):
+    def _fetch_lines(self, date, companies, partner_ids=None, move_ids=None):
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
-        partner_filter = SQL()
+        filters = []
         if partner_ids:
-            partner_filter = SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids))
+            filters.append(SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)))
+        if move_ids is not None:
+            filters.append(SQL("AND aml.move_id = ANY(%s)", list(move_ids)))
         self.env.cr.execute(
             SQL(
                 AGED_LINES_SQL,
                 date=date,
                 company_ids=companies.ids,
-                partner_filter=partner_filter,
+                partner_filter=SQL(" ").join(filters),
             )
         )
         return self.env.cr.dictfetchall()
 
-    def _in_process(self, date, move_ids):
-        if not move_ids:
+    def _in_process(self, date, companies, rows):
+        """{line id: part of the payments registered but not booked on ``date`` that
+        covers the line}, in company currency.
+
+        Same rule as the amount still due of an invoice: a payment is spread over the
+        customer invoices it was registered for, oldest due date first, each open item
+        taking at most its residual on ``date``; so a payment matched to several
+        invoices is never counted in full on each of them.
+        """
+        if not rows:
             return {}
-        self.env.cr.execute(SQL(IN_PROCESS_SQL, date=date, move_ids=move_ids))
-        return dict(self.env.cr.fetchall())
+        self.env["account.payment"].flush_model()
+        self.env.cr.execute(
+            SQL(IN_PROCESS_SQL, date=date, move_ids=list({row["move_id"] for row in rows}))
+        )
+        payments = {}
+        for payment_id, amount, invoice_id in self.env.cr.fetchall():
+            payments.setdefault(payment_id, [amount, set()])[1].add(invoice_id)
+        if not payments:
+            return {}
+        lines = list(rows)
+        known = {row["move_id"] for row in rows}
+        others = {inv for _amount, invoices in payments.values() for inv in invoices} - known
+        if others:
+            # Open items of the other invoices of these payments (another customer of the
+            # group, outside the filters): they take their share too.
+            lines += self._fetch_lines(date, companies, move_ids=others)
+        by_move = defaultdict(list)
+        for line in lines:
+            by_move[line["move_id"]].append(line)
+        left = {line["line_id"]: line["residual"] for line in lines}
+        covered = defaultdict(float)
+        for amount, invoices in payments.values():
+            available = amount
+            candidates = sorted(
+                (line for move_id in invoices for line in by_move.get(move_id, [])),
+                key=lambda line: (line["date_due"], line["move_id"], line["line_id"]),
+            )
+            for line in candidates:
+                if available <= 0.005:
+                    break
+                part = min(available, left[line["line_id"]])
+                if part <= 0:
+                    continue
+                covered[line["line_id"]] += part
+                left[line["line_id"]] -= part
+                available -= part
+        currency = companies[:1].currency_id
+        return {line_id: currency.round(value) for line_id, value in covered.items()}
 
     def _disputed_moves(self, date, move_ids):
         """Invoices in a dispute open on ``date`` (when the disputes addon is installed)."""

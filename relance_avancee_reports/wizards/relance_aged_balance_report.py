@@ -24,14 +24,19 @@ class RelanceAgedBalanceReport(models.TransientModel):
 
     # --- data ------------------------------------------------------------------
 
-    def _rows(self):
-        """compute() rows after the filters that are not pushed into SQL."""
+    def _companies(self):
+        """The chosen companies the user may see, in one currency."""
         self.ensure_one()
         if not self.company_ids:
             raise UserError(_("Choose at least one company."))
+        return self.env["relance.aged.balance"]._companies(self.company_ids.ids)
+
+    def _rows(self):
+        """compute() rows after the filters that are not pushed into SQL."""
+        companies = self._companies()
         rows = self.env["relance.aged.balance"].compute(
             self.date,
-            company_ids=self.company_ids.ids,
+            company_ids=companies.ids,
             partner_ids=self.partner_ids.commercial_partner_id.ids or None,
         )
         if self.typology_ids:
@@ -43,32 +48,52 @@ class RelanceAgedBalanceReport(models.TransientModel):
         return rows
 
     def _report_values(self):
-        """Everything the PDF and the XLSX print: the same figures in both."""
+        """Everything the screen, the PDF and the XLSX show: the same figures in all.
+
+        Each row (customer, typology, collector, grand total) carries its amount per
+        bucket, its total, its share of the grand total (%), the amount in dispute and
+        the payments registered but not booked ('in process').
+        """
+        companies = self._companies()
         rows = self._rows()
         aged = self.env["relance.aged.balance"]
+        labels = aged.bucket_labels(companies[:1])
         partners = self.env["res.partner"].browse([r["partner_id"] for r in rows])
         names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
         total = sum(r["total"] for r in rows)
-        width = len(aged.bucket_labels(self.company_ids[:1]))
-        buckets = [sum(r["buckets"][i] for r in rows) for i in range(width)]
+
+        def share(amount):
+            return round(amount / total * 100.0, 2) if total else 0.0
+
+        for row in rows:
+            row["share"] = share(row["total"])
+            for line in row["lines"]:
+                line["share"] = share(line["residual"])
+                line["disputed_amount"] = line["residual"] if line["in_dispute"] else 0.0
+        buckets = [sum(r["buckets"][i] for r in rows) for i in range(len(labels))]
+        by_typology = self._named(aged.summarize(rows, "typology_id"), "relance.typology")
+        by_collector = self._named(aged.summarize(rows, "collector_id"), "res.users")
+        for _name, group in by_typology + by_collector:
+            group["share"] = share(group["total"])
         return {
             "rows": rows,
             "names": names,
-            "labels": aged.bucket_labels(self.company_ids[:1]),
+            "labels": labels,
             "total": total,
             "buckets": buckets,
-            "shares": [(b / total * 100.0) if total else 0.0 for b in buckets],
+            "share": 100.0 if total else 0.0,
+            "shares": [share(b) for b in buckets],
             "in_dispute": sum(r["in_dispute"] for r in rows),
             "in_process": sum(r["in_process"] for r in rows),
-            "by_typology": self._named(aged.summarize(rows, "typology_id"), "relance.typology"),
-            "by_collector": self._named(aged.summarize(rows, "collector_id"), "res.users"),
+            "by_typology": by_typology,
+            "by_collector": by_collector,
             "moves": {
                 m.id: m
                 for m in self.env["account.move"].browse(
                     [line["move_id"] for r in rows for line in r["lines"]]
                 )
             },
-            "currency": self.company_ids[:1].currency_id,
+            "currency": companies[:1].currency_id,
         }
 
     def _named(self, groups, model):
@@ -76,7 +101,7 @@ class RelanceAgedBalanceReport(models.TransientModel):
         names = dict(zip(records.ids, records.mapped("display_name"), strict=True))
         return sorted(
             ((names.get(key) or _("None"), values) for key, values in groups.items()),
-            key=lambda item: -item[1]["total"],
+            key=lambda item: (-item[1]["total"], item[0]),
         )
 
     # --- outputs ----------------------------------------------------------------
@@ -84,10 +109,11 @@ class RelanceAgedBalanceReport(models.TransientModel):
     def action_open(self):
         """On screen: one line per open item, list and pivot, drill-down to invoices."""
         self.ensure_one()
-        labels = self.env["relance.aged.balance"].bucket_labels(self.company_ids[:1])
+        report = self._report_values()
+        labels = report["labels"]
         self.line_ids.unlink()
         values = []
-        for row in self._rows():
+        for row in report["rows"]:
             for line in row["lines"]:
                 values.append(
                     {
@@ -99,8 +125,10 @@ class RelanceAgedBalanceReport(models.TransientModel):
                         "date_due": line["date_due"],
                         "days_overdue": line["days_overdue"],
                         "bucket": f"{line['bucket']}. {labels[line['bucket']]}",
+                        "currency_id": report["currency"].id,
                         "residual": line["residual"],
-                        "in_dispute": line["residual"] if line["in_dispute"] else 0.0,
+                        "share": line["share"],
+                        "in_dispute": line["disputed_amount"],
                         "in_process": line["in_process"],
                     }
                 )
@@ -137,6 +165,14 @@ class RelanceAgedBalanceReport(models.TransientModel):
             "target": "self",
         }
 
+    def _figure_labels(self, values):
+        """Columns shared by the XLSX and the PDF, after the four identification ones."""
+        return values["labels"] + [_("Total"), _("Share (%)"), _("In dispute"), _("In process")]
+
+    @staticmethod
+    def _figures(amounts, total, share, in_dispute, in_process):
+        return [*amounts, total, share, in_dispute, in_process]
+
     def _xlsx_content(self):
         values = self._report_values()
         output = io.BytesIO()
@@ -145,12 +181,23 @@ class RelanceAgedBalanceReport(models.TransientModel):
         bold = book.add_format({"bold": True})
         money = book.add_format({"num_format": "#,##0.00"})
         bold_money = book.add_format({"num_format": "#,##0.00", "bold": True})
+        width = len(values["labels"])
+        share_col = 5 + width
         header = [_("Customer"), _("Invoice"), _("Due date"), _("Days overdue")]
-        header += values["labels"] + [_("Total"), _("In dispute"), _("In process")]
-        sheet.write_row(0, 0, [_("Aged balance as of %s", self.date)], bold)
+        header += self._figure_labels(values)
+        sheet.write_row(
+            0,
+            0,
+            [_("Aged balance as of %s", self.date), values["currency"].name or ""],
+            bold,
+        )
         sheet.write_row(2, 0, header, bold)
         row_index = 3
-        width = len(values["labels"])
+
+        def figures(index, cells, fmt):
+            sheet.write_row(index, 4, cells, fmt)
+            sheet.write(index, share_col, cells[width + 1])  # a percentage, not money
+
         for row in values["rows"]:
             name = values["names"][row["partner_id"]]
             for line in row["lines"]:
@@ -160,23 +207,63 @@ class RelanceAgedBalanceReport(models.TransientModel):
                 sheet.write_row(
                     row_index, 0, [name, move.name, str(line["date_due"]), line["days_overdue"]]
                 )
-                sheet.write_row(row_index, 4, cells + [line["residual"]], money)
-                sheet.write(
-                    row_index, 5 + width, line["residual"] if line["in_dispute"] else 0.0, money
+                figures(
+                    row_index,
+                    self._figures(
+                        cells,
+                        line["residual"],
+                        line["share"],
+                        line["disputed_amount"],
+                        line["in_process"],
+                    ),
+                    money,
                 )
-                sheet.write(row_index, 6 + width, line["in_process"], money)
                 row_index += 1
             sheet.write(row_index, 0, _("Total %s", name), bold)
-            sheet.write_row(row_index, 4, row["buckets"] + [row["total"]], bold_money)
-            sheet.write(row_index, 5 + width, row["in_dispute"], bold_money)
-            sheet.write(row_index, 6 + width, row["in_process"], bold_money)
+            figures(
+                row_index,
+                self._figures(
+                    row["buckets"], row["total"], row["share"], row["in_dispute"], row["in_process"]
+                ),
+                bold_money,
+            )
             row_index += 2
         sheet.write(row_index, 0, _("Grand total"), bold)
-        sheet.write_row(row_index, 4, values["buckets"] + [values["total"]], bold_money)
-        sheet.write(row_index, 5 + width, values["in_dispute"], bold_money)
-        sheet.write(row_index, 6 + width, values["in_process"], bold_money)
+        figures(
+            row_index,
+            self._figures(
+                values["buckets"],
+                values["total"],
+                values["share"],
+                values["in_dispute"],
+                values["in_process"],
+            ),
+            bold_money,
+        )
         sheet.write(row_index + 1, 0, _("Share of total (%)"), bold)
-        sheet.write_row(row_index + 1, 4, [round(s, 2) for s in values["shares"]])
+        sheet.write_row(row_index + 1, 4, values["shares"] + [values["share"]])
+        row_index += 3
+        for title, groups in (
+            (_("Subtotals by typology"), values["by_typology"]),
+            (_("Subtotals by collector"), values["by_collector"]),
+        ):
+            sheet.write(row_index, 0, title, bold)
+            row_index += 1
+            for name, group in groups:
+                sheet.write(row_index, 0, name)
+                figures(
+                    row_index,
+                    self._figures(
+                        group["buckets"],
+                        group["total"],
+                        group["share"],
+                        group["in_dispute"],
+                        group["in_process"],
+                    ),
+                    money,
+                )
+                row_index += 1
+            row_index += 1
         sheet.set_column(0, 1, 28)
         book.close()
         return output.getvalue()
@@ -201,6 +288,12 @@ class RelanceAgedBalanceLine(models.TransientModel):
         "res.currency", default=lambda self: self.env.company.currency_id, readonly=True
     )
     residual = fields.Monetary(currency_field="currency_id", readonly=True)
+    share = fields.Float(
+        string="Share of Total (%)",
+        digits=(5, 2),
+        readonly=True,
+        help="Part of the grand total of the report this item represents.",
+    )
     in_dispute = fields.Monetary(currency_field="currency_id", readonly=True)
     in_process = fields.Monetary(currency_field="currency_id", readonly=True)
 
