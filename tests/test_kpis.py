@@ -91,8 +91,9 @@ class TestCollectionKpis(RelanceCase):
         self.assertEqual(dashboard.cei, 33.3)
 
     def test_promises_kept_and_broken(self):
-        """500 promised for 5 April and paid on 1 April: kept. 2,000 promised for
-        25 March with nothing paid by then: broken."""
+        """500 promised for 5 April and paid on 1 April; 2,000 promised for 25 March with
+        nothing paid by then. As of 31 March the first is still pending (nothing paid yet,
+        date not reached) and the second broken; as of 10 April the first is kept."""
         self._history(
             self.i2,
             "phone",
@@ -111,13 +112,142 @@ class TestCollectionKpis(RelanceCase):
             promise_date=date(2026, 3, 25),
             promise_amount=2000.0,
         )
-        self.assertEqual(self.kpi.promises(date(2026, 1, 1), AS_OF, self.company), (1, 1, 0))
+        self.assertEqual(self.kpi.promises(date(2026, 1, 1), AS_OF, self.company), (0, 1, 1))
+        self.assertEqual(
+            self.kpi.promises(date(2026, 1, 1), date(2026, 4, 10), self.company), (1, 1, 0)
+        )
+
+    def test_promise_kept_by_a_payment_not_booked_yet(self):
+        """300 promised for 28 March on I2, paid on 27 March on a bank journal without
+        outstanding account (no journal entry): kept. A 300 credit note is no cash."""
+        self._history(
+            self.i2,
+            "phone",
+            date(2026, 3, 20),
+            2000.0,
+            outcome="promise",
+            promise_date=date(2026, 3, 28),
+            promise_amount=300.0,
+        )
+        refund = self.init_invoice(
+            "out_refund", self.customer, "2026-03-22", amounts=[300.0], taxes=[], post=True
+        )
+        (refund.line_ids | self.i2.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        self.assertEqual(self.kpi.promises(date(2026, 1, 1), AS_OF, self.company), (0, 1, 0))
+        self.pay(self.i2, 300.0, "2026-03-27", journal=self._unbooked_bank())
+        self.assertEqual(self.kpi.promises(date(2026, 1, 1), AS_OF, self.company), (1, 0, 0))
+
+    def _unbooked_bank(self):
+        bank = self.company_data["default_journal_bank"].copy({"name": "Unbooked bank"})
+        bank.inbound_payment_method_line_ids.payment_account_id = False
+        return bank
+
+    def test_effectiveness_counts_cash_only(self):
+        """Letter of 20 March on I2 (2,000 reminded): a 300 credit note on 22 March
+        collects nothing; 200 registered on 24 March on a journal that books nothing is
+        cash (4 days); 500 booked on 1 April (12 days). Paid within 7 days: 200 (10 %),
+        within 15 and 30 days: 700 (35 %). Cost 2 / 700 = 0.0029 per euro."""
+        entry = self._history(self.i2, "letter", date(2026, 3, 20), 2000.0)
+        refund = self.init_invoice(
+            "out_refund", self.customer, "2026-03-22", amounts=[300.0], taxes=[], post=True
+        )
+        (refund.line_ids | self.i2.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        payment = self.pay(self.i2, 200.0, "2026-03-24", journal=self._unbooked_bank())
+        self.assertFalse(payment.move_id)
+        self.assertEqual(self.kpi.paid_after(entry, 7), {entry.id: 200.0})
+        self.assertEqual(self.kpi.paid_after(entry, 15), {entry.id: 700.0})
+        letter = self.kpi.effectiveness(date(2026, 3, 1), AS_OF, self.company)["letter"]
+        self.assertEqual(
+            (letter["share_7"], letter["share_15"], letter["share_30"]), (10.0, 35.0, 35.0)
+        )
+        self.assertEqual(letter["cost_per_euro"], 0.0029)
+
+    def test_effectiveness_by_level_and_typology(self):
+        """Three actions. E1: email at level 1 on I3 (key account customer), 1,000 paid
+        4 days later. E2: call at level 3 on I2 (same customer), 500 of 2,000 paid 12 days
+        later. E3: call at level 3 on I5 (risky customer), 300 of 900 paid 5 days later.
+
+        Level 1: 1 action, 1,000, 100 % at 7/15/30 days, cost 0.10 / 1,000 = 0.0001.
+        Level 3: 2 actions, 2,900; 7 days 300 (10.3 %), 15 and 30 days 800 (27.6 %);
+        cost 28 / 800 = 0.035.
+        Key account: 3,000; 7 days 1,000 (33.3 %), 15/30 days 1,500 (50 %); cost 14.10 /
+        1,500 = 0.0094. Risk: 900; 300 (33.3 %) at each window; cost 14 / 300 = 0.0467."""
+        key = self.env.ref("relance_avancee.relance_typology_key_account")
+        risk = self.env.ref("relance_avancee.relance_typology_risk")
+        self.customer.relance_typology_id = key
+        other = self.env["res.partner"].create(
+            {"name": "Risky SARL", "is_company": True, "relance_typology_id": risk.id}
+        )
+        i5 = self.make_invoice(other, "2026-03-01", 900.0, invoice_date="2026-02-01")
+        self.pay(i5, 300.0, "2026-03-10")
+        levels = self.standard_plan.level_ids.sorted("sequence")
+        self._history(self.i3, "email", date(2026, 2, 16), 1000.0, level_id=levels[0].id)
+        self._history(self.i2, "phone", date(2026, 3, 20), 2000.0, level_id=levels[2].id)
+        self.env["relance.history"].create(
+            {
+                "partner_id": other.id,
+                "move_ids": [(6, 0, i5.ids)],
+                "channel": "phone",
+                "date": date(2026, 3, 5),
+                "state": "done",
+                "amount_due": 900.0,
+                "level_id": levels[2].id,
+            }
+        )
+
+        def figures(group):
+            return (
+                group["count"],
+                group["reminded"],
+                group["share_7"],
+                group["share_15"],
+                group["share_30"],
+                round(group["cost"], 2),
+                group["cost_per_euro"],
+            )
+
+        by_level = self.kpi.effectiveness(date(2026, 1, 1), AS_OF, self.company, "level")
+        self.assertEqual(
+            {key_: figures(group) for key_, group in by_level.items()},
+            {
+                levels[0].id: (1, 1000.0, 100.0, 100.0, 100.0, 0.1, 0.0001),
+                levels[2].id: (2, 2900.0, 10.3, 27.6, 27.6, 28.0, 0.035),
+            },
+        )
+        by_typology = self.kpi.effectiveness(date(2026, 1, 1), AS_OF, self.company, "typology")
+        self.assertEqual(
+            {key_: figures(group) for key_, group in by_typology.items()},
+            {
+                key.id: (2, 3000.0, 33.3, 50.0, 50.0, 14.1, 0.0094),
+                risk.id: (1, 900.0, 33.3, 33.3, 33.3, 14.0, 0.0467),
+            },
+        )
+        dashboard = self.env["relance.kpi.dashboard"].create(
+            {"date_from": date(2026, 1, 1), "date_to": AS_OF}
+        )
+        dashboard.action_refresh()
+        line = dashboard.effect_line_ids.filtered(
+            lambda e: e.group_by == "typology" and e.typology_id == risk
+        )
+        self.assertEqual((line.count, line.share_7, line.cost), (1, 33.3, 14.0))
 
     def test_top_late_payers(self):
         other = self.env["res.partner"].create({"name": "Small late payer"})
         self.make_invoice(other, "2026-03-01", 100.0, invoice_date="2026-02-01")
         top = self.kpi.top_late_payers(AS_OF, self.company)
         self.assertEqual(top, [(self.customer.id, 2000.0), (other.id, 100.0)])
+        dashboard = self.env["relance.kpi.dashboard"].create(
+            {"date_from": date(2026, 1, 1), "date_to": AS_OF}
+        )
+        dashboard.action_refresh()
+        self.assertEqual(
+            [(line.sequence, line.partner_id, line.overdue) for line in dashboard.late_line_ids],
+            [(1, self.customer, 2000.0), (2, other, 100.0)],
+        )
 
     def test_buckets_over_time(self):
         """Month ends: 31 Jan: I3 1,000 not due; 28 Feb: I2 2,000 not due, I3 paid;

@@ -1,7 +1,7 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL
 
 PERIOD_DAYS = 30
@@ -143,35 +143,93 @@ class RelanceKpi(models.AbstractModel):
 
     @api.model
     def paid_after(self, entries, days):
-        """{entry id: amount paid on its invoices within ``days`` days after it}.
+        """{entry id: cash collected on its invoices within ``days`` days after it}.
 
-        Booked payments and credit notes (reconciliations dated in the window), capped
-        at the amount the entry reminded.
+        Capped at the amount the entry reminded. See :meth:`_collections`.
         """
         if not entries:
             return {}
+        events = self._collections(entries, days)
+        result = {}
+        for entry in entries:
+            end = entry.date + timedelta(days=days)
+            paid = sum(amount for day, amount in events.get(entry.id, ()) if day <= end)
+            result[entry.id] = min(paid, entry.amount_due)
+        return result
+
+    @api.model
+    def _collections(self, entries, days):
+        """{entry id: [(date, amount)]}: cash received on the entry's invoices from its
+        date to ``days`` days later, in company currency.
+
+        Cash is a booked payment or a bank statement line reconciled with the invoice,
+        or a payment registered but not booked (Odoo 18 'in process', no journal
+        entry), spread over its invoices oldest due date first like the amount still
+        due. Credit notes and write-offs reduce the debt but collect nothing.
+        """
+        self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT h.id, COALESCE(SUM(pr.amount), 0)
+                SELECT h.id, pr.max_date, SUM(pr.amount)
                   FROM relance_history h
                   JOIN relance_history_account_move_rel rel ON rel.history_id = h.id
                   JOIN account_move_line aml ON aml.move_id = rel.move_id
                   JOIN account_account acc ON acc.id = aml.account_id
                                           AND acc.account_type = 'asset_receivable'
                   JOIN account_partial_reconcile pr ON pr.debit_move_id = aml.id
+                  JOIN account_move_line counterpart ON counterpart.id = pr.credit_move_id
+                  JOIN account_move cash ON cash.id = counterpart.move_id
                  WHERE h.id = ANY(%(ids)s)
                    AND pr.max_date >= h.date
                    AND pr.max_date <= h.date + %(days)s
-                 GROUP BY h.id
+                   AND (cash.origin_payment_id IS NOT NULL OR cash.statement_line_id IS NOT NULL)
+                 GROUP BY h.id, pr.max_date
                 """,
                 ids=entries.ids,
                 days=days,
             )
         )
-        paid = dict(self.env.cr.fetchall())
-        return {entry.id: min(paid.get(entry.id, 0.0), entry.amount_due) for entry in entries}
+        events = defaultdict(list)
+        for entry_id, day, amount in self.env.cr.fetchall():
+            events[entry_id].append((day, amount))
+        by_invoice = defaultdict(list)
+        for (_payment, invoice_id), event in self._unbooked_allocation(entries.move_ids).items():
+            by_invoice[invoice_id].append(event)
+        if by_invoice:
+            for entry in entries:
+                end = entry.date + timedelta(days=days)
+                for invoice_id in entry.move_ids.ids:
+                    for day, amount in by_invoice.get(invoice_id, ()):
+                        if entry.date <= day <= end:
+                            events[entry.id].append((day, amount))
+        return events
+
+    @api.model
+    def _unbooked_allocation(self, invoices):
+        """{(payment id, invoice id): (payment date, amount in company currency)} for the
+        payments registered but not booked that were matched to ``invoices``."""
+        payments = invoices.matched_payment_ids.filtered(
+            lambda p: p.state in ("in_process", "paid") and not p.move_id
+        ).sorted(lambda p: (p.date, p.id))
+        left, allocation = {}, {}
+        for payment in payments:
+            available = payment.amount_company_currency_signed
+            targets = payment.invoice_ids.filtered(
+                lambda m: m.move_type == "out_invoice" and m.state == "posted"
+            ).sorted(lambda m: (m.invoice_date_due or m.date, m.id))
+            for invoice in targets:
+                if payment.company_currency_id.compare_amounts(available, 0) <= 0:
+                    break
+                open_amount = left.setdefault(invoice.id, invoice.amount_residual_signed)
+                covered = min(available, open_amount)
+                if covered <= 0:
+                    continue
+                left[invoice.id] = open_amount - covered
+                available -= covered
+                allocation[payment.id, invoice.id] = (payment.date, covered)
+        return allocation
 
     @api.model
     def effectiveness(self, date_from, date_to, company, group_by="channel"):
@@ -222,7 +280,12 @@ class RelanceKpi(models.AbstractModel):
 
     @api.model
     def promises(self, date_from, date_to, company):
-        """(kept, broken, pending) promises made in the period."""
+        """(kept, broken, pending) promises made in the period, as known on ``date_to``.
+
+        Kept: the cash collected on the invoices from the promise up to its date (and
+        no later than ``date_to``) reaches the amount promised. Pending: not reached
+        yet but the promised date is after ``date_to``. Broken: the rest.
+        """
         entries = self.env["relance.history"].search(
             [
                 ("company_id", "=", company.id),
@@ -232,14 +295,17 @@ class RelanceKpi(models.AbstractModel):
                 ("date", "<=", date_to),
             ]
         )
-        today = fields.Date.context_today(self)
         kept = broken = pending = 0
+        if not entries:
+            return kept, broken, pending
+        longest = max((min(e.promise_date, date_to) - e.date).days for e in entries)
+        events = self._collections(entries, max(longest, 0))
         for entry in entries:
-            window = (entry.promise_date - entry.date).days + 1
-            paid = self.paid_after(entry, window)[entry.id]
+            end = min(entry.promise_date, date_to)
+            paid = sum(amount for day, amount in events.get(entry.id, ()) if day <= end)
             if entry.currency_id.compare_amounts(paid, entry.promise_amount) >= 0:
                 kept += 1
-            elif entry.promise_date >= today:
+            elif entry.promise_date > date_to:
                 pending += 1
             else:
                 broken += 1

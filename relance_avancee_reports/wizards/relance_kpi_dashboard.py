@@ -31,6 +31,7 @@ class RelanceKpiDashboard(models.TransientModel):
     promises_pending = fields.Integer(compute="_compute_kpis")
     effect_line_ids = fields.One2many("relance.kpi.effect.line", "dashboard_id")
     bucket_line_ids = fields.One2many("relance.kpi.bucket.line", "dashboard_id")
+    late_line_ids = fields.One2many("relance.kpi.late.line", "dashboard_id")
 
     @api.depends("company_id", "date_from", "date_to")
     def _compute_kpis(self):
@@ -61,6 +62,7 @@ class RelanceKpiDashboard(models.TransientModel):
                 values.append(self._line_values(group_by, key, group))
         self.env["relance.kpi.effect.line"].create(values)
         self._refresh_buckets()
+        self._refresh_late_payers()
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -84,6 +86,22 @@ class RelanceKpiDashboard(models.TransientModel):
                 }
                 for point, amounts in kpi.bucket_history(self.date_to, self.company_id)
                 for index, amount in enumerate(amounts)
+            ]
+        )
+
+    def _refresh_late_payers(self):
+        """The customers with the largest overdue amount on the As Of date."""
+        self.late_line_ids.unlink()
+        top = self.env["relance.kpi"].top_late_payers(self.date_to, self.company_id)
+        self.env["relance.kpi.late.line"].create(
+            [
+                {
+                    "dashboard_id": self.id,
+                    "sequence": rank,
+                    "partner_id": partner_id,
+                    "overdue": overdue,
+                }
+                for rank, (partner_id, overdue) in enumerate(top, start=1)
             ]
         )
 
@@ -148,3 +166,15 @@ class RelanceKpiBucketLine(models.TransientModel):
     bucket = fields.Char()
     currency_id = fields.Many2one(related="dashboard_id.currency_id")
     amount = fields.Monetary(currency_field="currency_id")
+
+
+class RelanceKpiLateLine(models.TransientModel):
+    _name = "relance.kpi.late.line"
+    _description = "Top Late Payer"
+    _order = "sequence"
+
+    dashboard_id = fields.Many2one("relance.kpi.dashboard", ondelete="cascade", index=True)
+    sequence = fields.Integer(string="Rank")
+    partner_id = fields.Many2one("res.partner", string="Customer")
+    currency_id = fields.Many2one(related="dashboard_id.currency_id")
+    overdue = fields.Monetary(string="Overdue Amount", currency_field="currency_id")
