@@ -91,3 +91,24 @@ class TestFrenchDocuments(FrenchMixin, RelanceHttpCase):
         ):
             self.assertIn(mention, text)
         self.assertNotIn("Formal notice", text)
+
+    def test_ordinary_letter_in_french_for_a_french_customer(self):
+        """A courteous letter (no email address): French wording, French dates."""
+        self.customer.write({"lang": "fr_FR", "email": False})
+        invoice = self.make_invoice(self.customer, "2026-01-31", 750.0)
+        self.env = self.env(context=dict(self.env.context, force_report_rendering=True))
+        entry = self.run_on(date(2026, 2, 1)).history_ids
+        self.assertEqual(entry.channel, "letter")
+        text = self.pdf_text(entry.attachment_id.raw)
+        for mention in (
+            "Relance de paiement",
+            "Madame, Monsieur,",
+            "Sauf erreur de notre part",
+            "Jours de retard",
+            "Facture",
+            "31/01/2026",
+            invoice.name,
+        ):
+            self.assertIn(mention, text)
+        for english in ("Payment reminder", "Dear Sir or Madam", "Days late"):
+            self.assertNotIn(english, text)
