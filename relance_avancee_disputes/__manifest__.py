@@ -26,4 +26,9 @@
         "views/portal_templates.xml",
         "views/relance_dispute_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "relance_avancee_disputes/static/tests/tours/*.js",
+        ],
+    },
 }

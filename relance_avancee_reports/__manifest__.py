@@ -20,4 +20,9 @@
         "views/relance_kpi_views.xml",
         "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "relance_avancee_reports/static/tests/tours/*.js",
+        ],
+    },
 }

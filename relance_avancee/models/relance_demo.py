@@ -74,20 +74,29 @@ class RelanceDemo(models.AbstractModel):
             )
             .env
         )
+        self._demo_admin_language()
         users = self._demo_users(company)
         partners = self._demo_partners(env, users, rng)
         invoices = self._demo_invoices(env, partners, rng)
         self._demo_payments(env, invoices, rng)
         self._demo_credit_notes(env, invoices, rng)
         env["res.partner"].browse(partners.ids)._relance_refresh_state()
+        self._demo_blocked_quotation(env, partners, users[1])
+        return company
 
     def _demo_company(self):
-        """A French company with the French chart when l10n_fr is installed."""
+        """A French company with the French chart when l10n_fr is installed, else the
+        current company (given Odoo's generic chart when it has none)."""
         fr_installed = self.env["ir.module.module"].search_count(
             [("name", "=", "l10n_fr"), ("state", "=", "installed")]
         )
         if not fr_installed:
-            return self.env.ref("base.main_company")
+            company = self.env.company
+            if not company.chart_template:
+                self.env["account.chart.template"].try_loading(
+                    "generic_coa", company, install_demo=False
+                )
+            return company
         company = self.env["res.company"].create(
             {
                 "name": "Relance Démo SAS",
@@ -106,6 +115,11 @@ class RelanceDemo(models.AbstractModel):
         admin = self.env.ref("base.user_admin")
         admin.write({"company_ids": [Command.link(company.id)], "company_id": company.id})
         return company
+
+    def _demo_admin_language(self):
+        """admin / admin sees the demo in French when French is loaded."""
+        if self._french() == "fr_FR":
+            self.env.ref("base.user_admin").lang = "fr_FR"
 
     def _french(self):
         """fr_FR when the language is loaded (setup/run.sh loads it), else English."""
@@ -207,9 +221,10 @@ class RelanceDemo(models.AbstractModel):
         return invoices
 
     def _demo_product(self, env):
-        return env["product.product"].create(
-            {"name": "Prestation de services", "type": "service", "list_price": 100.0}
-        )
+        name = "Prestation de services"
+        return env["product.product"].search([("name", "=", name)], limit=1) or env[
+            "product.product"
+        ].create({"name": name, "type": "service", "list_price": 100.0})
 
     def _demo_payments(self, env, invoices, rng):
         """Pay about a third of the invoices: in full, partly, some late."""
@@ -245,3 +260,25 @@ class RelanceDemo(models.AbstractModel):
                     invoice.invoice_line_ids[:1].price_unit * 0.1, 2
                 )
                 credit_note.action_post()
+
+    def _demo_blocked_quotation(self, env, partners, salesperson):
+        """A risk customer blocked after its formal notice, with a quotation waiting:
+        the salesperson sees the banner."""
+        risky = partners.filtered(
+            lambda p: (
+                p.relance_typology_id == self.env.ref("relance_avancee.relance_typology_risk")
+                and p.relance_overdue_amount > 0
+            )
+        )[:1]
+        if not risky:
+            return
+        risky._relance_block("Mise en demeure restée sans effet")
+        env["sale.order"].create(
+            {
+                "partner_id": risky.id,
+                "user_id": salesperson.id,
+                "order_line": [
+                    Command.create({"product_id": self._demo_product(env).id, "product_uom_qty": 3})
+                ],
+            }
+        )

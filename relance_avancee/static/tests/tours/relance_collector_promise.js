@@ -1,6 +1,12 @@
 /** @odoo-module **/
 
+import { formatDate } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
+
+const { DateTime } = luxon;
+
+// tests/test_tours.py expects the promise 30 days from today.
+const PROMISE_DAYS = 30;
 
 // A collector works the "To do today" list and logs a call with a promise to pay.
 registry.category("web_tour.tours").add("relance_collector_promise", {
@@ -26,12 +32,12 @@ registry.category("web_tour.tours").add("relance_collector_promise", {
         {
             content: "Promise to pay is the default outcome; give the promised date",
             trigger: ".modal div[name=promise_date] input",
-            run: "edit 12/31/2030",
+            run: `edit ${formatDate(DateTime.now().plus({ days: PROMISE_DAYS }))}`,
         },
         {
             content: "Say what was agreed",
             trigger: ".modal div[name=note] textarea",
-            run: "edit Will pay by transfer at the end of the year",
+            run: "edit Will pay by transfer next month",
         },
         {
             content: "Confirm the call",
