@@ -153,3 +153,57 @@ class TestManualActions(RelanceCase):
         self.assertEqual(invoice.relance_exclusion_reason, "Payment plan agreed")
         self.assertIn("Payment plan agreed", invoice.message_ids[0].body)
         self.assertFalse(self.run_on(date(2026, 2, 10)).history_ids)
+
+    def test_send_now_refuses_held_and_foreign_invoices(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 300.0)
+        suspended = self.make_invoice(self.customer, "2026-01-31", 100.0)
+        suspended.write({"relance_excluded": True, "relance_exclusion_reason": "Dispute"})
+        stranger = self.env["res.partner"].create({"name": "Stranger", "email": "s@example.com"})
+        foreign = self.make_invoice(stranger, "2026-01-31", 50.0)
+        elsewhere = self.make_invoice(
+            self.customer, "2026-01-31", 70.0, company=self.setup_other_company()["company"]
+        )
+        level = self.standard_plan.level_ids.sorted("sequence")[0]
+
+        def send(moves):
+            self.env["relance.send.manual"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [(6, 0, moves.ids)],
+                    "level_id": level.id,
+                }
+            ).action_send()
+
+        with self.mock_mail_gateway():
+            for moves, message in (
+                (invoice | suspended, "excluded from dunning or suspended"),
+                (invoice | foreign, "Only invoices of Dupont Industries"),
+                (invoice | elsewhere, "Only invoices of Dupont Industries"),
+            ):
+                with self.subTest(moves=moves.mapped("name")):
+                    with self.assertRaisesRegex(UserError, message):
+                        send(moves)
+            self.customer.relance_excluded = True
+            with self.assertRaisesRegex(UserError, "excluded from dunning"):
+                send(invoice)
+        self.assertFalse(self._new_mails)
+        self.assertFalse(
+            self.env["relance.history"].search([("partner_id", "=", self.customer.id)])
+        )
+        self.assertFalse(invoice.relance_level_id)
+
+    def test_customer_excluded_by_the_wizard_is_skipped_until_included(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 300.0)
+        self.env["relance.exclusion"].with_user(self.collector).with_context(
+            active_model="res.partner", active_ids=self.customer.ids
+        ).create({"reason": "Receivership"}).action_exclude()
+        self.assertTrue(self.customer.relance_excluded)
+        self.assertEqual(self.customer.relance_exclusion_reason, "Receivership")
+        self.assertFalse(self.run_on(date(2026, 2, 9)).history_ids)
+        self.customer.with_user(self.collector).action_relance_include()
+        self.assertFalse(self.customer.relance_excluded)
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 2, 10)).history_ids
+        self.assertEqual(entry.move_ids, invoice)
+        self.assertEqual(entry.level_id, self.standard_plan.level_ids.sorted("sequence")[0])
+        self.assertEqual(entry.state, "done")
