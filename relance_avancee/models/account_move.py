@@ -79,7 +79,7 @@ class AccountMove(models.Model):
         In Odoo 18 a payment on a journal without outstanding account creates no
         journal entry (state 'in_process', or 'paid' once Odoo deems the invoice
         paid): the receivable stays open although the customer paid. Such payments
-        are spread over their invoices by due date.
+        are spread over their invoices by due date (``_relance_unbooked_allocation``).
         """
         residual_field = "amount_residual_signed" if in_company_currency else "amount_residual"
         sign = {move.id: (-1 if move.move_type == "out_refund" else 1) for move in self}
@@ -87,32 +87,54 @@ class AccountMove(models.Model):
             move.id: move[residual_field] * (1 if in_company_currency else sign[move.id])
             for move in self
         }
-        payments = self.matched_payment_ids.filtered(
-            lambda p: p.state in ("in_process", "paid") and not p.move_id
-        )
-        for payment in payments:
+        for (payment, invoice), covered in self._relance_unbooked_allocation().items():
+            if invoice.id not in amounts:
+                continue
+            if in_company_currency:
+                covered = invoice.currency_id._convert(
+                    covered, invoice.company_currency_id, invoice.company_id, payment.date
+                )
+            amounts[invoice.id] = max(amounts[invoice.id] - covered, 0.0)
+        return amounts
+
+    def _relance_unbooked_allocation(self):
+        """{(payment, invoice): part of the payment that covers the invoice, in the
+        invoice's currency} for the payments registered but not booked of these invoices.
+
+        A payment is spread over all the customer invoices it was registered for
+        (these or not), oldest due date first, each invoice taking at most what its
+        journal entry leaves open; so one payment for several invoices is never counted
+        in full on each of them, whatever subset of them is looked at.
+        """
+
+        def unbooked(payments):
+            return payments.filtered(lambda p: p.state in ("in_process", "paid") and not p.move_id)
+
+        # The other payments of the same invoices take their share first when older.
+        payments = unbooked(unbooked(self.matched_payment_ids).invoice_ids.matched_payment_ids)
+        open_left = {}
+        allocation = {}
+        for payment in payments.sorted(lambda p: (p.date, p.id)):
             available = payment.amount
-            invoices = (
-                (payment.invoice_ids & self)
-                .filtered(lambda m: m.move_type == "out_invoice")
-                .sorted(lambda m: (m.invoice_date_due or m.date, m.id))
-            )
+            invoices = payment.invoice_ids.filtered(
+                lambda m: m.move_type == "out_invoice" and m.state == "posted"
+            ).sorted(lambda m: (m.invoice_date_due or m.date, m.id))
             for invoice in invoices:
-                if available <= 0:
+                if payment.currency_id.compare_amounts(available, 0) <= 0:
                     break
+                left = open_left.setdefault(invoice, invoice.amount_residual)
                 paid = payment.currency_id._convert(
                     available, invoice.currency_id, invoice.company_id, payment.date
                 )
-                covered = min(paid, invoice.amount_residual)
+                covered = min(paid, left)
+                if invoice.currency_id.compare_amounts(covered, 0) <= 0:
+                    continue
+                open_left[invoice] = left - covered
                 available -= invoice.currency_id._convert(
                     covered, payment.currency_id, invoice.company_id, payment.date
                 )
-                if in_company_currency:
-                    covered = invoice.currency_id._convert(
-                        covered, invoice.company_currency_id, invoice.company_id, payment.date
-                    )
-                amounts[invoice.id] = max(amounts[invoice.id] - covered, 0.0)
-        return amounts
+                allocation[payment, invoice] = covered
+        return allocation
 
     def _relance_check_customer_invoices(self):
         not_invoices = self.filtered(lambda m: m.move_type != "out_invoice")

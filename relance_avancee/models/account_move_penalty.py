@@ -164,52 +164,10 @@ class AccountMove(models.Model):
         """
         partials, _exchange = self._get_reconciled_invoices_partials()
         events = [(counterpart.date, amount) for _partial, amount, counterpart in partials]
-        allocation = self._relance_unbooked_allocation()
-        for payment in self.matched_payment_ids:
-            amount = allocation.get((payment.id, self.id))
-            if amount:
+        for (payment, invoice), amount in self._relance_unbooked_allocation().items():
+            if invoice == self:
                 events.append((payment.date, amount))
         return sorted(events)
-
-    def _relance_unbooked_allocation(self):
-        """{(payment id, invoice id): part of the payment that covers the invoice, in the
-        invoice's currency} for the payments registered but not booked of these invoices.
-
-        Same rule as ``_relance_amount_due_map``: a payment is spread over all the
-        customer invoices it was registered for, oldest due date first, each invoice
-        taking at most what its journal entry leaves open; so one payment for several
-        invoices is never counted in full on each of them.
-        """
-
-        def unbooked(payments):
-            return payments.filtered(lambda p: p.state in ("in_process", "paid") and not p.move_id)
-
-        # The other payments of the same invoices take their share first when older.
-        payments = unbooked(unbooked(self.matched_payment_ids).invoice_ids.matched_payment_ids)
-        payments = payments.sorted(lambda p: (p.date, p.id))
-        open_left = {}
-        allocation = {}
-        for payment in payments:
-            available = payment.amount
-            invoices = payment.invoice_ids.filtered(
-                lambda m: m.move_type == "out_invoice" and m.state == "posted"
-            ).sorted(lambda m: (m.invoice_date_due or m.date, m.id))
-            for invoice in invoices:
-                if payment.currency_id.compare_amounts(available, 0) <= 0:
-                    break
-                left = open_left.setdefault(invoice.id, invoice.amount_residual)
-                paid = payment.currency_id._convert(
-                    available, invoice.currency_id, invoice.company_id, payment.date
-                )
-                covered = min(paid, left)
-                if invoice.currency_id.compare_amounts(covered, 0) <= 0:
-                    continue
-                open_left[invoice.id] = left - covered
-                available -= invoice.currency_id._convert(
-                    covered, payment.currency_id, invoice.company_id, payment.date
-                )
-                allocation[payment.id, invoice.id] = covered
-        return allocation
 
     def _relance_interest_periods(self, start, end, rate_cache=None):
         """Split [start, end] at payment dates and half-years; interest of each piece."""

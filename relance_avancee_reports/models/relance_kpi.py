@@ -210,25 +210,12 @@ class RelanceKpi(models.AbstractModel):
     def _unbooked_allocation(self, invoices):
         """{(payment id, invoice id): (payment date, amount in company currency)} for the
         payments registered but not booked that were matched to ``invoices``."""
-        payments = invoices.matched_payment_ids.filtered(
-            lambda p: p.state in ("in_process", "paid") and not p.move_id
-        ).sorted(lambda p: (p.date, p.id))
-        left, allocation = {}, {}
-        for payment in payments:
-            available = payment.amount_company_currency_signed
-            targets = payment.invoice_ids.filtered(
-                lambda m: m.move_type == "out_invoice" and m.state == "posted"
-            ).sorted(lambda m: (m.invoice_date_due or m.date, m.id))
-            for invoice in targets:
-                if payment.company_currency_id.compare_amounts(available, 0) <= 0:
-                    break
-                open_amount = left.setdefault(invoice.id, invoice.amount_residual_signed)
-                covered = min(available, open_amount)
-                if covered <= 0:
-                    continue
-                left[invoice.id] = open_amount - covered
-                available -= covered
-                allocation[payment.id, invoice.id] = (payment.date, covered)
+        allocation = {}
+        for (payment, invoice), covered in invoices._relance_unbooked_allocation().items():
+            in_company_currency = invoice.currency_id._convert(
+                covered, invoice.company_currency_id, invoice.company_id, payment.date
+            )
+            allocation[payment.id, invoice.id] = (payment.date, in_company_currency)
         return allocation
 
     @api.model
