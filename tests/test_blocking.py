@@ -37,7 +37,7 @@ class TestBlockedCustomer(RelanceCase):
         self.assertTrue(order.relance_blocked)
         self.assertIn("blocked for unpaid invoices", order.relance_block_message)
         self.assertIn("2,500.00", order.relance_block_message)
-        self.assertIn("2026", order.relance_block_message, "oldest due date")
+        self.assertIn("oldest due date 01/31/2026", order.relance_block_message)
         self.assertIn(self.collector.name, order.relance_block_message)
 
     def test_choosing_the_customer_warns(self):

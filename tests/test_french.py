@@ -52,6 +52,13 @@ class TestFrenchMessages(FrenchMixin, RelanceCase):
         reason = self.env.ref("relance_avancee_disputes.reason_not_received")
         self.assertEqual(reason.with_context(lang="fr_FR").name, "Facture non reçue")
 
+    def test_blocked_banner_in_french_with_french_dates(self):
+        self.make_invoice(self.customer, "2026-01-31", 2500.0)
+        self.customer._relance_block("Mise en demeure")
+        banner = self.customer.with_context(lang="fr_FR")._relance_block_banner()
+        self.assertIn("Client bloqué", banner)
+        self.assertIn("31/01/2026", banner)
+
     def test_reminder_email_follows_the_customers_language(self):
         self.customer.lang = "fr_FR"
         self.make_invoice(self.customer, "2026-01-31", 300.0)

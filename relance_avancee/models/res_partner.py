@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import format_date
 
 # Dunning settings and state live on the commercial partner; contacts share them.
 RELANCE_COMMERCIAL_FIELDS = [
@@ -318,7 +319,9 @@ class ResPartner(models.Model):
             )
         ]
         if partner.relance_oldest_due_date:
-            parts.append(_("oldest due date %s", partner.relance_oldest_due_date))
+            parts.append(
+                _("oldest due date %s", format_date(self.env, partner.relance_oldest_due_date))
+            )
         if partner.relance_collector_id:
             parts.append(_("contact %s (collections)", partner.relance_collector_id.name))
         if partner.relance_blocked_reason:
