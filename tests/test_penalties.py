@@ -157,6 +157,22 @@ class TestPenaltyCharging(RelanceCase):
         self.assertEqual(inv1.relance_penalty_move_ids, penalty_move)
         self.assertIn("149.79", entry.attachment_id.raw.decode())
 
+    def test_penalty_taxes_follow_the_company_setting(self):
+        """No VAT by default (France); a company elsewhere can tax its penalties."""
+        tax = self.env["account.tax"].create(
+            {"name": "Penalty tax 20 %", "amount": 20.0, "type_tax_use": "sale"}
+        )
+        self.company.relance_penalty_tax_ids = tax
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        self._at_notice(invoice, "2026-02-20")
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 3, 17)).history_ids
+        penalty_move = entry.penalty_ids.penalty_move_id
+        self.assertEqual(penalty_move.invoice_line_ids.tax_ids, tax)
+        # (149.79 + 40) x 20 % = 37.96 (line by line: 29.96 + 8.00)
+        self.assertAlmostEqual(penalty_move.amount_untaxed, 189.79)
+        self.assertAlmostEqual(penalty_move.amount_tax, 37.96)
+
     def test_second_charge_adds_only_the_accrued_interest(self):
         invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
         self._at_notice(invoice, "2026-02-20")

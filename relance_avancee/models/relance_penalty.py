@@ -129,6 +129,7 @@ class RelancePenalty(models.Model):
                         product,
                         _("Fixed recovery indemnity (Code de commerce D441-5) - %s", invoice.name),
                         penalty["indemnity"],
+                        company,
                     )
                 )
         values = {
@@ -141,7 +142,9 @@ class RelancePenalty(models.Model):
             "narration": _(
                 "Late-payment penalties (Code de commerce L441-10) and fixed recovery "
                 "indemnity (D441-5): compensation, not subject to VAT."
-            ),
+            )
+            if not company.relance_penalty_tax_ids
+            else False,
             "invoice_line_ids": lines,
         }
         if company.relance_penalty_journal_id:
@@ -163,17 +166,18 @@ class RelancePenalty(models.Model):
             end=penalty["date_to"],
             rate=round(penalty["rate"], 3),
         )
-        return self._line(product, label, penalty["interest"])
+        return self._line(product, label, penalty["interest"], invoice.company_id)
 
     @api.model
-    def _line(self, product, label, amount):
+    def _line(self, product, label, amount, company):
+        """One penalty line, taxed as the company says (no VAT by default, as in France)."""
         return Command.create(
             {
                 "product_id": product.id,
                 "name": label,
                 "quantity": 1,
                 "price_unit": amount,
-                "tax_ids": [Command.clear()],
+                "tax_ids": [Command.set(company.relance_penalty_tax_ids.ids)],
             }
         )
 

@@ -52,6 +52,16 @@ class ResCompany(models.Model):
         ),
         help="Service without taxes used on penalty invoices.",
     )
+    relance_penalty_tax_ids = fields.Many2many(
+        "account.tax",
+        "res_company_relance_penalty_tax_rel",
+        "company_id",
+        "tax_id",
+        string="Penalty Taxes",
+        domain="[('type_tax_use', '=', 'sale'), ('company_id', '=', id)]",
+        help="Taxes of penalty invoice lines. Leave empty in France: late-payment interest "
+        "and the recovery indemnity are compensation, not subject to VAT.",
+    )
     relance_penalty_journal_id = fields.Many2one(
         "account.journal",
         string="Penalty Journal",

@@ -26,6 +26,9 @@ class ResConfigSettings(models.TransientModel):
     relance_penalty_journal_id = fields.Many2one(
         related="company_id.relance_penalty_journal_id", readonly=False
     )
+    relance_penalty_tax_ids = fields.Many2many(
+        related="company_id.relance_penalty_tax_ids", readonly=False
+    )
     relance_penalty_post = fields.Boolean(related="company_id.relance_penalty_post", readonly=False)
     relance_litigation_review_days = fields.Integer(
         related="company_id.relance_litigation_review_days", readonly=False
