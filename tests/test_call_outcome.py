@@ -152,6 +152,8 @@ class TestManualActions(RelanceCase):
         self.assertTrue(invoice.relance_suspended)
         self.assertEqual(invoice.relance_exclusion_reason, "Payment plan agreed")
         self.assertIn("Payment plan agreed", invoice.message_ids[0].body)
+        self.assertIn(invoice.name, self.customer.message_ids[0].body)
+        self.assertIn("Payment plan agreed", self.customer.message_ids[0].body)
         self.assertFalse(self.run_on(date(2026, 2, 10)).history_ids)
 
     def test_send_now_refuses_held_and_foreign_invoices(self):

@@ -34,4 +34,16 @@ class RelanceExclusion(models.TransientModel):
             records.write(values)
             for record in records:
                 record.message_post(body=_("Excluded from dunning: %s", self.reason))
+        self._trace_invoices_on_customers()
         return {"type": "ir.actions.act_window_close"}
+
+    def _trace_invoices_on_customers(self):
+        """The customer's chatter tells every dunning decision, invoice exclusions too."""
+        for partner, moves in self.move_ids.grouped("commercial_partner_id").items():
+            partner.message_post(
+                body=_(
+                    "Invoices excluded from dunning: %(invoices)s (%(reason)s).",
+                    invoices=", ".join(moves.mapped("name")),
+                    reason=self.reason,
+                )
+            )
