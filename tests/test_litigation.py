@@ -117,7 +117,13 @@ class TestLitigationFile(LitigationCase):
         move = litigation.writeoff_move_id
         self.assertEqual(move.state, "posted")
         loss_line = move.line_ids.filtered(lambda line: line.account_id == loss)
-        self.assertEqual(loss_line.balance, 10000.0)
+        self.assertEqual(loss_line.balance, 10000.0, "no VAT on the invoice: all to the loss")
+        self.assertEqual(len(move.line_ids), 2)
+        # No write-off journal configured: the first miscellaneous journal.
+        first_misc = self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", self.company.id)], limit=1
+        )
+        self.assertEqual(move.journal_id, first_misc)
         self.assertEqual(self.invoice.amount_residual, 0.0)
         self.assertEqual(litigation.state, "written_off")
         self.assertTrue(any("written off" in m.body for m in self.customer.message_ids))
@@ -126,6 +132,139 @@ class TestLitigationFile(LitigationCase):
         litigation = self.open_litigation()
         with self.assertRaisesRegex(UserError, "manager"):
             litigation.with_user(self.collector).action_write_off()
+
+
+class TestLitigationWriteOff(RelanceCase):
+    """Write-off of uncollectable debts with VAT regularisation (CGI art. 272)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.loss = cls.company_data["default_account_expense"]
+        cls.company.relance_writeoff_account_id = cls.loss
+        cls.vat20 = cls.company_data["default_tax_sale"].copy(
+            {"name": "VAT 20%", "amount": 20.0, "amount_type": "percent"}
+        )
+
+    def taxed_invoice(self, amount, currency=None):
+        invoice = self.init_invoice(
+            "out_invoice",
+            partner=self.customer,
+            invoice_date=date(2026, 1, 31),
+            amounts=[amount],
+            taxes=[self.vat20],
+            currency=currency,
+        )
+        invoice.invoice_payment_term_id = False
+        invoice.invoice_date_due = date(2026, 1, 31)
+        invoice.action_post()
+        return invoice
+
+    def litigation_for(self, invoices):
+        return self.env["relance.litigation"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, invoices.ids)],
+                "date_open": date(2026, 3, 17),
+            }
+        )
+
+    def test_partly_paid_invoice_splits_loss_and_vat(self):
+        invoice = self.taxed_invoice(1000.0)
+        self.assertEqual(invoice.amount_total, 1200.0)
+        vat_account = invoice.line_ids.filtered(lambda line: line.display_type == "tax").account_id
+        receivable = invoice.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        ).account_id
+        self.pay(invoice, 600.0, "2026-02-15")
+        self.assertEqual(invoice.amount_residual, 600.0)
+        litigation = self.litigation_for(invoice)
+        litigation.action_write_off()
+        move = litigation.writeoff_move_id
+        self.assertEqual(move.state, "posted")
+        # 600 still due out of 1,200 TTC: half of the invoice, so half of its VAT (100.00)
+        # is regularised and 500.00 goes to the loss account.
+        self.assertRecordValues(
+            move.line_ids.sorted("balance"),
+            [
+                {"account_id": receivable.id, "debit": 0.0, "credit": 600.0},
+                {"account_id": vat_account.id, "debit": 100.0, "credit": 0.0},
+                {"account_id": self.loss.id, "debit": 500.0, "credit": 0.0},
+            ],
+        )
+        self.assertEqual(invoice.amount_residual, 0.0)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(litigation.state, "written_off")
+
+    def test_vat_rounding_difference_goes_to_the_loss_account(self):
+        # 100.00 + 20 % = 120.00, 100.00 paid: 20.00 due, i.e. 1/6 of the invoice.
+        # VAT: 20.00 x 1/6 = 3.333 -> 3.33; loss: 20.00 - 3.33 = 16.67.
+        invoice = self.taxed_invoice(100.0)
+        self.pay(invoice, 100.0, "2026-02-15")
+        litigation = self.litigation_for(invoice)
+        litigation.action_write_off()
+        lines = litigation.writeoff_move_id.line_ids
+        self.assertEqual(lines.filtered(lambda line: line.account_id == self.loss).debit, 16.67)
+        self.assertEqual(sum(lines.mapped("debit")), 20.0)
+        self.assertEqual(invoice.amount_residual, 0.0)
+
+    def test_foreign_currency_invoice_is_fully_settled(self):
+        self.env.user.groups_id += self.env.ref("base.group_multi_currency")
+        code = "EUR" if self.company.currency_id.name != "EUR" else "USD"
+        # 2 units for 1 of company currency when invoiced, 4 later: the write-off must
+        # close the receivable at the invoice's own rate, not today's.
+        foreign = self.setup_other_currency(code, rates=[("2026-01-01", 2.0), ("2026-03-01", 4.0)])
+        invoice = self.taxed_invoice(1000.0, currency=foreign)
+        self.pay(invoice, 600.0, "2026-02-15")
+        self.assertEqual(invoice.amount_residual, 600.0)
+        litigation = self.litigation_for(invoice)
+        litigation.action_write_off()
+        lines = litigation.writeoff_move_id.line_ids
+        counterpart = lines.filtered(lambda line: line.credit)
+        vat = lines.filtered(lambda line: line.debit and line.account_id != self.loss)
+        loss = lines.filtered(lambda line: line.account_id == self.loss)
+        # 600 due in foreign currency = 300.00 at the invoice rate of 2
+        self.assertRecordValues(
+            counterpart | vat | loss,
+            [
+                {"currency_id": foreign.id, "amount_currency": -600.0, "balance": -300.0},
+                {"currency_id": foreign.id, "amount_currency": 100.0, "balance": 50.0},
+                {"currency_id": foreign.id, "amount_currency": 500.0, "balance": 250.0},
+            ],
+        )
+        self.assertEqual(invoice.amount_residual, 0.0)
+        self.assertEqual(invoice.amount_residual_signed, 0.0)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+
+    def test_configured_journal_is_used(self):
+        invoice = self.taxed_invoice(1000.0)
+        journal = self.env["account.journal"].create(
+            {"name": "Bad debts", "code": "BADD", "type": "general", "company_id": self.company.id}
+        )
+        self.company.relance_writeoff_journal_id = journal
+        litigation = self.litigation_for(invoice)
+        litigation.action_write_off()
+        self.assertEqual(litigation.writeoff_move_id.journal_id, journal)
+        self.assertEqual(invoice.amount_residual, 0.0)
+
+    def test_without_any_miscellaneous_journal_the_error_is_clear(self):
+        invoice = self.taxed_invoice(1000.0)
+        self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", self.company.id)]
+        ).write({"active": False})
+        litigation = self.litigation_for(invoice)
+        with self.assertRaisesRegex(UserError, "No miscellaneous journal"):
+            litigation.action_write_off()
+        self.assertEqual(litigation.state, "draft")
+        self.assertEqual(invoice.amount_residual, 1200.0)
+
+    def test_only_a_manager_can_write_off(self):
+        invoice = self.taxed_invoice(1000.0)
+        litigation = self.litigation_for(invoice)
+        with self.assertRaisesRegex(UserError, "manager"):
+            litigation.with_user(self.collector).action_write_off()
+        self.assertFalse(litigation.writeoff_move_id)
+        self.assertEqual(invoice.amount_residual, 1200.0)
 
 
 class TestLitigationExport(RelanceHttpCase, LitigationCase):

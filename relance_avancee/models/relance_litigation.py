@@ -204,7 +204,8 @@ class RelanceLitigation(models.Model):
         return True
 
     def action_write_off(self):
-        """Post the uncollectable residual to the loss account and reconcile it."""
+        """Write the uncollectable residual off: the untaxed part to the loss account, the
+        VAT part back to the invoices' tax accounts (CGI art. 272), and settle the invoices."""
         self.ensure_one()
         if not self.env.user.has_group("relance_avancee.group_relance_manager"):
             raise UserError(_("Only a collections manager can write off a debt."))
@@ -217,45 +218,109 @@ class RelanceLitigation(models.Model):
         move = self.env["account.move"].create(self._writeoff_values(invoices, account))
         move.action_post()
         for invoice in invoices:
-            receivable = invoice.line_ids.filtered(
+            receivables = invoice.line_ids.filtered(
                 lambda line: line.display_type == "payment_term" and not line.reconciled
             )
-            counterpart = move.line_ids.filtered(lambda line, inv=invoice: line.name == inv.name)
-            (receivable | counterpart).reconcile()
+            counterparts = move.line_ids.filtered(lambda line, inv=invoice: line.name == inv.name)
+            for account_lines in (receivables | counterparts).grouped("account_id").values():
+                account_lines.reconcile()
         self.write({"state": "written_off", "writeoff_move_id": move.id})
         message = _("Debt written off: %s", move.name)
         self.message_post(body=message)
         self.partner_id.message_post(body=message)
         return True
 
+    def _writeoff_journal(self):
+        """The company's write-off journal, or its first miscellaneous journal."""
+        journal = self.company_id.relance_writeoff_journal_id
+        if not journal:
+            journal = self.env["account.journal"].search(
+                [("type", "=", "general"), ("company_id", "=", self.company_id.id)], limit=1
+            )
+        if not journal:
+            raise UserError(
+                _(
+                    "No miscellaneous journal exists in company %s to write the debt off: "
+                    "create one or choose the write-off journal in Settings > Collections.",
+                    self.company_id.name,
+                )
+            )
+        return journal
+
     def _writeoff_values(self, invoices, account):
-        journal = self.env["account.journal"].search(
-            [("type", "=", "general"), ("company_id", "=", self.company_id.id)], limit=1
-        )
+        """Values of the write-off entry: per invoice and receivable account, a credit that
+        settles the residual (in the invoice currency); the debit is split pro rata between
+        the invoice's tax accounts (VAT regularisation) and the loss account, which takes
+        the rounding difference."""
+        journal = self._writeoff_journal()
+        company_currency = self.company_id.currency_id
         lines = []
         for invoice in invoices:
-            receivable = invoice.line_ids.filtered(
-                lambda line: line.display_type == "payment_term"
-            )[:1]
-            amount = invoice.amount_residual_signed
-            lines += [
-                Command.create(
-                    {
-                        "name": invoice.name,
-                        "account_id": receivable.account_id.id,
-                        "partner_id": invoice.commercial_partner_id.id,
-                        "balance": -amount,
-                    }
-                ),
+            currency = invoice.currency_id
+            partner = invoice.commercial_partner_id
+            receivables = invoice.line_ids.filtered(
+                lambda line: line.display_type == "payment_term" and not line.reconciled
+            )
+            total_balance = total_currency = 0.0
+            for receivable_account in receivables.account_id:
+                open_lines = receivables.filtered(
+                    lambda line, acc=receivable_account: line.account_id == acc
+                )
+                balance = sum(open_lines.mapped("amount_residual"))
+                amount_currency = sum(open_lines.mapped("amount_residual_currency"))
+                total_balance += balance
+                total_currency += amount_currency
+                lines.append(
+                    Command.create(
+                        {
+                            "name": invoice.name,
+                            "account_id": receivable_account.id,
+                            "partner_id": partner.id,
+                            "currency_id": currency.id,
+                            "amount_currency": -amount_currency,
+                            "balance": -balance,
+                        }
+                    )
+                )
+            # Share of the invoice still unpaid: the same share of its VAT is recovered.
+            ratio = invoice.amount_residual / invoice.amount_total if invoice.amount_total else 0.0
+            tax_balance = tax_currency = 0.0
+            for tax_line in invoice.line_ids.filtered(lambda line: line.display_type == "tax"):
+                vat_currency = currency.round(-tax_line.amount_currency * ratio)
+                vat_balance = company_currency.round(-tax_line.balance * ratio)
+                if currency.is_zero(vat_currency) and company_currency.is_zero(vat_balance):
+                    continue
+                tax_balance += vat_balance
+                tax_currency += vat_currency
+                lines.append(
+                    Command.create(
+                        {
+                            "name": _(
+                                "VAT regularisation %(tax)s %(invoice)s",
+                                tax=tax_line.name,
+                                invoice=invoice.name,
+                            ),
+                            "account_id": tax_line.account_id.id,
+                            "partner_id": partner.id,
+                            "currency_id": currency.id,
+                            # Opposite sign of the tax line on the invoice.
+                            "amount_currency": vat_currency,
+                            "balance": vat_balance,
+                        }
+                    )
+                )
+            lines.append(
                 Command.create(
                     {
                         "name": _("Uncollectable debt %s", invoice.name),
                         "account_id": account.id,
-                        "partner_id": invoice.commercial_partner_id.id,
-                        "balance": amount,
+                        "partner_id": partner.id,
+                        "currency_id": currency.id,
+                        "amount_currency": total_currency - tax_currency,
+                        "balance": total_balance - tax_balance,
                     }
-                ),
-            ]
+                )
+            )
         return {
             "move_type": "entry",
             "journal_id": journal.id,

@@ -82,6 +82,13 @@ class ResCompany(models.Model):
         string="Write-off Account",
         help="Loss account of uncollectable debts (e.g. 654 in France).",
     )
+    relance_writeoff_journal_id = fields.Many2one(
+        "account.journal",
+        string="Write-off Journal",
+        domain="[('type', '=', 'general'), ('company_id', '=', id)]",
+        help="Miscellaneous journal of write-off entries (the first miscellaneous journal "
+        "when empty).",
+    )
     relance_invoice_check_mode = fields.Selection(
         [("warn", "Warn"), ("block", "Block posting")],
         string="Invoice Checks",

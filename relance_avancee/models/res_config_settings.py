@@ -36,6 +36,11 @@ class ResConfigSettings(models.TransientModel):
     relance_writeoff_account_id = fields.Many2one(
         related="company_id.relance_writeoff_account_id", readonly=False
     )
+    relance_writeoff_journal_id = fields.Many2one(
+        related="company_id.relance_writeoff_journal_id",
+        readonly=False,
+        domain="[('type', '=', 'general'), ('company_id', '=', company_id)]",
+    )
     relance_invoice_check_mode = fields.Selection(
         related="company_id.relance_invoice_check_mode", readonly=False
     )
