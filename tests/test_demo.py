@@ -28,13 +28,18 @@ class TestDemoData(RelanceTagged, TransactionCase):
         cls.customers = cls.env["res.partner"].search(
             [("name", "in", [name for name, *_rest in CUSTOMERS]), ("is_company", "=", True)]
         )
-        cls.invoices = cls.env["account.move"].search(
+        all_invoices = cls.env["account.move"].search(
             [
                 ("partner_id", "in", cls.customers.ids),
                 ("move_type", "=", "out_invoice"),
                 ("company_id", "=", cls.company.id),
             ]
         )
+        # The replayed formal notices charged penalty invoices: not the demo's sales.
+        cls.penalty_invoices = (
+            cls.env["relance.penalty"].search([("company_id", "=", cls.company.id)]).penalty_move_id
+        )
+        cls.invoices = all_invoices - cls.penalty_invoices
 
     def test_company_french_or_current(self):
         if self.fr_installed:
@@ -121,11 +126,103 @@ class TestDemoData(RelanceTagged, TransactionCase):
         self.assertEqual(self.env.ref("base.user_admin").lang, "fr_FR")
 
     def test_a_blocked_customer_with_a_quotation(self):
-        blocked = self.customers.filtered("relance_blocked")
-        self.assertEqual(len(blocked), 1)
+        quotation = self.env["sale.order"].search([("partner_id", "in", self.customers.ids)])
+        self.assertEqual(len(quotation), 1)
+        self.assertEqual(quotation.state, "draft")
+        blocked = quotation.partner_id
+        self.assertTrue(blocked.relance_blocked)
         self.assertEqual(
             blocked.relance_typology_id, self.env.ref("relance_avancee.relance_typology_risk")
         )
         self.assertGreater(blocked.relance_overdue_amount, 0)
-        quotation = self.env["sale.order"].search([("partner_id", "=", blocked.id)])
-        self.assertEqual(quotation.state, "draft")
+        # The replayed formal notices blocked others too, not everyone.
+        others = self.customers.filtered("relance_blocked") - blocked
+        self.assertTrue(others)
+        self.assertLess(len(others), 20)
+
+    # --- the engine replayed over the past: a living demo ---------------------------
+
+    def _history(self, domain=()):
+        return self.env["relance.history"].search([("company_id", "=", self.company.id), *domain])
+
+    def test_runs_replayed_every_week_then_today(self):
+        runs = self.env["relance.run"].search([("company_id", "=", self.company.id)])
+        expected = {self.today - timedelta(days=offset) for offset in range(119, 0, -7)}
+        expected.add(self.today)
+        # 17 weekly runs from 119 to 7 days ago, and today's.
+        self.assertEqual(set(runs.mapped("date")), expected)
+        self.assertEqual(len(runs), 18)
+
+    def test_customers_have_climbed_levels(self):
+        leveled = self.invoices.filtered("relance_level_id")
+        self.assertTrue(leveled, "some invoices have a dunning level")
+        self.assertGreaterEqual(len(leveled.partner_id), 10)
+        # Crescendo over the weeks: some invoices went past their first level.
+        first_levels = {
+            plan.level_ids.sorted("sequence")[:1].id for plan in self.env["relance.plan"].search([])
+        }
+        self.assertTrue(any(level.id not in first_levels for level in leveled.relance_level_id))
+        for invoice in leveled:
+            self.assertLessEqual(invoice.relance_last_date, self.today)
+
+    def test_emails_done_and_never_sent(self):
+        emails = self._history([("channel", "=", "email"), ("state", "=", "done")])
+        self.assertTrue(emails)
+        self.assertEqual(set(emails.mapped("outcome")), {"sent"})
+        # Dated on the day of their run, in the past.
+        self.assertTrue(any(entry.date < self.today for entry in emails))
+        for entry in emails.filtered("message_id")[:10]:
+            self.assertEqual(entry.message_id.date.date(), entry.date)
+        # The demo sends nothing: its queued emails are cancelled.
+        mails = emails.message_id.mail_ids
+        self.assertTrue(mails)
+        self.assertEqual(set(mails.mapped("state")), {"cancel"})
+        # Documents wait for the next daily run (wkhtmltopdf needs the HTTP server).
+        self.assertIn("pending", set(emails.mapped("document_state")))
+
+    def test_collection_calls_for_the_collector_and_promises(self):
+        collector = self.env["res.users"].search([("login", "=", "collector")])
+        calls = self._history(
+            [("channel", "=", "phone"), ("state", "=", "planned"), ("user_id", "=", collector.id)]
+        )
+        self.assertTrue(calls, "the collector has calls to make")
+        activities = calls.activity_id
+        self.assertTrue(activities)
+        self.assertEqual(set(activities.mapped("user_id")), {collector})
+        self.assertEqual(
+            activities.activity_type_id,
+            self.env.ref("relance_avancee.mail_activity_type_relance_call"),
+        )
+        promises = self._history([("outcome", "=", "promise"), ("state", "=", "done")])
+        self.assertTrue(promises, "some calls ended in a promise to pay")
+        for promise in promises:
+            self.assertEqual(promise.promise_date, promise.date + timedelta(days=10))
+            self.assertGreater(promise.promise_amount, 0)
+        # Past calls were all closed: only the latest run's calls remain open.
+        self.assertFalse(
+            self._history(
+                [
+                    ("channel", "=", "phone"),
+                    ("state", "=", "planned"),
+                    ("date", "<", self.today - timedelta(days=7)),
+                ]
+            )
+        )
+
+    def test_formal_notices_charged_penalties(self):
+        notices = self._history([("channel", "=", "formal_notice"), ("state", "=", "done")])
+        self.assertTrue(notices)
+        self.assertTrue(self.penalty_invoices)
+        # Dated on their formal notice's day, posted only when the company asks so.
+        expected_state = "posted" if self.company.relance_penalty_post else "draft"
+        self.assertEqual(set(self.penalty_invoices.mapped("state")), {expected_state})
+        self.assertLess(min(self.penalty_invoices.mapped("invoice_date")), self.today)
+        self.assertLessEqual(self.penalty_invoices.partner_id, notices.partner_id)
+
+    def test_todays_run_again_creates_nothing(self):
+        before = self._history()
+        run = self.env["relance.run"]._get_or_create(self.company, self.today)
+        self.assertEqual(run.state, "running", "documents left to the next daily run")
+        run.with_company(self.company)._run()
+        self.assertEqual(self._history(), before)
+        self.assertEqual(run.state, "done")

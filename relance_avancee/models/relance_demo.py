@@ -1,7 +1,11 @@
 import random
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
+
+from .relance_run import BATCH_SIZE
 
 CUSTOMERS = [
     # (name, typology xml id, city, with email)
@@ -82,6 +86,7 @@ class RelanceDemo(models.AbstractModel):
         self._demo_credit_notes(env, invoices, rng)
         env["res.partner"].browse(partners.ids)._relance_refresh_state()
         self._demo_blocked_quotation(env, partners, users[1])
+        self._demo_dunning_history(env, company, rng)
         return company
 
     def _demo_company(self):
@@ -282,3 +287,102 @@ class RelanceDemo(models.AbstractModel):
                 ],
             }
         )
+
+    # --- a living history: the engine replayed over the past ---------------------
+
+    def _demo_dunning_history(self, env, company, rng):
+        """Replay the daily run every 7 days from 119 days ago, then today: invoices
+        climb the levels, emails are queued, calls become the collectors' activities,
+        some calls end in promises to pay.
+
+        The demo never sends mail: the emails it queues are cancelled. Documents are
+        not rendered here (wkhtmltopdf needs Odoo's HTTP server, which does not run
+        while setup/run.sh installs the addons): the runs stay running with their
+        documents pending, and the next daily cron run closes them and renders them,
+        as it does for any interrupted run.
+        """
+        today = fields.Date.context_today(self)
+        mails = env["mail.mail"].sudo()
+        last_mail = mails.search([], order="id desc", limit=1).id or 0
+        runs = env["relance.run"].sudo().with_company(company)
+        days = [today - timedelta(days=offset) for offset in range(119, 0, -7)] + [today]
+        for day in days:
+            self._demo_close_calls(env, company, day, rng)
+            self._demo_validate_waiting(env, company, day)
+            run = runs._get_or_create(company, day)
+            self._demo_run_without_documents(run)
+            self._demo_backdate(run.history_ids.message_id, day)
+        mails.search([("id", ">", last_mail), ("state", "=", "outgoing")]).write(
+            {"state": "cancel"}
+        )
+
+    def _demo_run_without_documents(self, run):
+        """Plan and execute the run's actions as the daily run does, documents left
+        pending (see _demo_dunning_history)."""
+        run = run.with_company(run.company_id)
+        with run._lock():
+            run._plan()
+            run._execute_batches(False, BATCH_SIZE, None, progress={"done": 0})
+
+    def _demo_close_calls(self, env, company, day, rng):
+        """The calls of earlier runs were made: half ended in a promise to pay ten days
+        later, the others without answer."""
+        calls = (
+            env["relance.history"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("channel", "=", "phone"),
+                    ("state", "=", "planned"),
+                    ("activity_id", "!=", False),
+                    ("date", "<", day),
+                ]
+            )
+        )
+        for call in calls:
+            activity = call.activity_id
+            values = {"state": "done", "outcome": "no_answer", "note": Markup("<p>Messagerie.</p>")}
+            if rng.random() < 0.5:
+                promise_date = call.date + timedelta(days=10)
+                values.update(
+                    outcome="promise",
+                    promise_date=promise_date,
+                    promise_amount=call.amount_due,
+                    note=Markup("<p>Paiement promis par le comptable.</p>"),
+                )
+                call.partner_id.write(
+                    {
+                        "relance_promise_date": promise_date,
+                        "relance_promise_amount": call.amount_due,
+                    }
+                )
+            call.write(values)
+            activity.action_feedback(feedback=values["note"])
+
+    def _demo_validate_waiting(self, env, company, day):
+        """Actions waiting for validation for a week were validated by the collector."""
+        waiting = (
+            env["relance.history"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "planned"),
+                    ("to_validate", "=", True),
+                    ("channel", "!=", "phone"),
+                    ("date", "<=", day - timedelta(days=7)),
+                ]
+            )
+        )
+        if waiting:
+            waiting.write({"to_validate": False})
+            env["relance.executor"].with_company(company).with_context(
+                relance_defer_documents=True
+            )._execute(waiting)
+            self._demo_backdate(waiting.message_id, day)
+
+    def _demo_backdate(self, messages, day):
+        """The chatter shows each action on the day it was carried out."""
+        if messages:
+            messages.sudo().write({"date": fields.Datetime.to_datetime(day) + timedelta(hours=9)})
