@@ -177,6 +177,12 @@ class TestDemoData(RelanceTagged, TransactionCase):
         mails = emails.message_id.mail_ids
         self.assertTrue(mails)
         self.assertEqual(set(mails.mapped("state")), {"cancel"})
+        # Nor does it try to: no collection-call assignment email either.
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("model", "=", "res.partner"), ("state", "in", ("outgoing", "exception", "sent"))]
+            )
+        )
         # Documents wait for the next daily run (wkhtmltopdf needs the HTTP server).
         self.assertIn("pending", set(emails.mapped("document_state")))
 
@@ -218,6 +224,11 @@ class TestDemoData(RelanceTagged, TransactionCase):
         self.assertEqual(set(self.penalty_invoices.mapped("state")), {expected_state})
         self.assertLess(min(self.penalty_invoices.mapped("invoice_date")), self.today)
         self.assertLessEqual(self.penalty_invoices.partner_id, notices.partner_id)
+
+    def test_litigation_waits_for_the_manager(self):
+        litigations = self._history([("channel", "=", "litigation")])
+        self.assertEqual(set(litigations.mapped("state")) - {"planned"}, set())
+        self.assertTrue(all(litigations.mapped("to_validate")))
 
     def test_todays_run_again_creates_nothing(self):
         before = self._history()

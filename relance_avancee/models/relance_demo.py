@@ -301,6 +301,10 @@ class RelanceDemo(models.AbstractModel):
         documents pending, and the next daily cron run closes them and renders them,
         as it does for any interrupted run.
         """
+        # Nothing leaves while generating: no forced sending, no assignment emails.
+        env = env(
+            context=dict(env.context, mail_notify_force_send=False, mail_activity_quick_update=True)
+        )
         today = fields.Date.context_today(self)
         mails = env["mail.mail"].sudo()
         last_mail = mails.search([], order="id desc", limit=1).id or 0
@@ -361,7 +365,8 @@ class RelanceDemo(models.AbstractModel):
             activity.action_feedback(feedback=values["note"])
 
     def _demo_validate_waiting(self, env, company, day):
-        """Actions waiting for validation for a week were validated by the collector."""
+        """Actions waiting for validation for a week were validated by the collector;
+        litigation stays waiting for the manager's decision."""
         waiting = (
             env["relance.history"]
             .sudo()
@@ -370,7 +375,7 @@ class RelanceDemo(models.AbstractModel):
                     ("company_id", "=", company.id),
                     ("state", "=", "planned"),
                     ("to_validate", "=", True),
-                    ("channel", "!=", "phone"),
+                    ("channel", "not in", ("phone", "litigation")),
                     ("date", "<=", day - timedelta(days=7)),
                 ]
             )
