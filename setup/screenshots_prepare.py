@@ -18,6 +18,9 @@ env = env(context=dict(env.context, allowed_company_ids=company.ids))
 admin = env.ref("base.user_admin")
 if admin.company_id != company:
     admin.company_id = company
+# Amounts and searches in the demo company from here on.
+Partner = env["res.partner"]
+Move = env["account.move"]
 
 Dispute = env["relance.dispute"]
 if not Dispute.search_count([]):
@@ -59,9 +62,9 @@ if not Dispute.search_count([]):
 worklist = Partner.search(
     [("relance_next_date", "!=", False), ("is_company", "=", True), ("phone", "!=", False)]
 ).sorted("relance_overdue_amount", reverse=True)[:1]
-blocked = Partner.search([("relance_blocked", "=", True)], limit=1)
 quotation = env["sale.order"].search(
-    [("partner_id", "=", blocked.id), ("state", "=", "draft")], limit=1
+    [("partner_id.commercial_partner_id.relance_blocked", "=", True), ("state", "=", "draft")],
+    limit=1,
 )
 open_invoice = Move.search(
     [
