@@ -52,6 +52,29 @@ class RelanceDisputePortal(CustomerPortal):
             return None
         return invoice
 
+    def _relance_portal_values(self, invoice, access_token):
+        """What both invoice pages show: the invoice and the reasons a customer may give."""
+        reasons = (
+            request.env["relance.dispute.reason"].sudo().search([("portal_visible", "=", True)])
+        )
+        return {
+            "invoice": invoice,
+            "reasons": reasons,
+            "access_token": access_token,
+            "error": False,
+        }
+
+    def _relance_portal_report(self, invoice, values, reason_id, message):
+        """Open the customer's dispute and render its receipt, or None with an error shown."""
+        reason = values["reasons"].filtered(lambda r: str(r.id) == str(reason_id))
+        if not reason or not (message or "").strip():
+            values["error"] = _("Choose a reason and describe the problem.")
+            return None
+        dispute = invoice._relance_dispute_from_portal(reason, message)
+        return request.render(
+            "relance_avancee_disputes.portal_relance_dispute_done", {"dispute": dispute}
+        )
+
     @http.route(
         "/relance/confirm/<int:move_id>",
         type="http",
@@ -74,17 +97,11 @@ class RelanceDisputePortal(CustomerPortal):
         invoice = self._relance_portal_invoice(move_id, access_token)
         if invoice is None:
             return request.not_found()
-        reasons = (
-            request.env["relance.dispute.reason"].sudo().search([("portal_visible", "=", True)])
-        )
         values = {
-            "invoice": invoice,
-            "reasons": reasons,
-            "access_token": access_token,
+            **self._relance_portal_values(invoice, access_token),
             "pay_date": pay_date or fields.Date.to_string(invoice.invoice_date_due),
             "today": fields.Date.to_string(fields.Date.context_today(invoice)),
             "max_date": fields.Date.to_string(invoice._relance_latest_promise_date()),
-            "error": False,
         }
         if request.httprequest.method == "POST":
             if answer == "received":
@@ -102,15 +119,9 @@ class RelanceDisputePortal(CustomerPortal):
                         {"invoice": invoice, "pay_date": day},
                     )
             elif answer == "problem":
-                reason = reasons.filtered(lambda r: str(r.id) == str(reason_id))
-                if not reason or not (message or "").strip():
-                    values["error"] = _("Choose a reason and describe the problem.")
-                else:
-                    dispute = invoice._relance_dispute_from_portal(reason, message)
-                    return request.render(
-                        "relance_avancee_disputes.portal_relance_dispute_done",
-                        {"dispute": dispute},
-                    )
+                done = self._relance_portal_report(invoice, values, reason_id, message)
+                if done:
+                    return done
             else:
                 return request.not_found()
         return request.render("relance_avancee_disputes.portal_relance_confirm", values)
@@ -128,22 +139,9 @@ class RelanceDisputePortal(CustomerPortal):
         invoice = self._relance_portal_invoice(move_id, access_token)
         if invoice is None:
             return request.not_found()
-        reasons = (
-            request.env["relance.dispute.reason"].sudo().search([("portal_visible", "=", True)])
-        )
-        values = {
-            "invoice": invoice,
-            "reasons": reasons,
-            "access_token": access_token,
-            "error": False,
-        }
+        values = self._relance_portal_values(invoice, access_token)
         if request.httprequest.method == "POST":
-            reason = reasons.filtered(lambda r: str(r.id) == str(reason_id))
-            if not reason or not (message or "").strip():
-                values["error"] = _("Choose a reason and describe the problem.")
-            else:
-                dispute = invoice._relance_dispute_from_portal(reason, message)
-                return request.render(
-                    "relance_avancee_disputes.portal_relance_dispute_done", {"dispute": dispute}
-                )
+            done = self._relance_portal_report(invoice, values, reason_id, message)
+            if done:
+                return done
         return request.render("relance_avancee_disputes.portal_relance_dispute_form", values)
