@@ -155,6 +155,7 @@ class TestAgedBalance(AgedBalanceCase):
 
         report.overdue_only = True
         action = report.action_open()
+        self.assertEqual(action["name"], "Aged Balance as of 03/31/2026", "date as users read it")
         lines = self.env["relance.aged.balance.line"].search(action["domain"])
         self.assertNotIn(partner_c, lines.partner_id, "nothing overdue: hidden")
         self.assertEqual(sum(lines.mapped("residual")), 6300.0)

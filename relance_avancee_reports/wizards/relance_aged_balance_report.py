@@ -4,6 +4,7 @@ import xlsxwriter
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class RelanceAgedBalanceReport(models.TransientModel):
@@ -135,7 +136,7 @@ class RelanceAgedBalanceReport(models.TransientModel):
         self.env["relance.aged.balance.line"].create(values)
         return {
             "type": "ir.actions.act_window",
-            "name": _("Aged Balance as of %s", self.date),
+            "name": _("Aged Balance as of %s", format_date(self.env, self.date)),
             "res_model": "relance.aged.balance.line",
             "view_mode": "pivot,list",
             "domain": [("report_id", "=", self.id)],
