@@ -154,14 +154,21 @@ class RelanceRun(models.Model):
             if commit:
                 self._commit()
             remaining = self._execute_batches(commit, batch_size, max_batches, progress)
-            if not remaining:
-                remaining = self._render_document_batches(commit, max_batches, progress)
-            if not remaining:
-                self.state = "done"
-                self.preview_ids.unlink()
-            if commit:
-                self._commit()
-            return remaining
+            if remaining:
+                if commit:
+                    self._commit()
+                return remaining
+            return self._finish(commit, max_batches, progress)
+
+    def _finish(self, commit, max_batches, progress=None):
+        """Render the documents left; the run is done once none remains."""
+        remaining = self._render_document_batches(commit, max_batches, progress)
+        if not remaining:
+            self.state = "done"
+            self.preview_ids.unlink()
+        if commit:
+            self._commit()
+        return remaining
 
     def _plan(self):
         """Turn today's decisions into planned history entries (idempotent)."""
@@ -394,13 +401,7 @@ class RelanceRun(models.Model):
                     % _("Not sent: the run of %s was interrupted. Decided again later.", self.date),
                 }
             )
-            remaining = self._render_document_batches(commit, 5, progress)
-            if not remaining:
-                self.state = "done"
-                self.preview_ids.unlink()
-            if commit:
-                self._commit()
-            return remaining
+            return self._finish(commit, 5, progress)
 
     @contextmanager
     def _company_transaction(self):
