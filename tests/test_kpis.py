@@ -66,6 +66,18 @@ class TestCollectionKpis(RelanceCase):
             }
         )
 
+    def _promise_on_i2(self, promise_date, amount):
+        """The call of 20 March on I2 (2,000 due) ended with a promise."""
+        return self._history(
+            self.i2,
+            "phone",
+            date(2026, 3, 20),
+            2000.0,
+            outcome="promise",
+            promise_date=promise_date,
+            promise_amount=amount,
+        )
+
     def test_channel_effectiveness_and_cost_per_euro(self):
         """Email of 16 Feb on I3: 1,000 paid 4 days later. Call of 20 March on I2: 500
         paid 12 days later. Costs: email 0.10, call 14."""
@@ -94,24 +106,8 @@ class TestCollectionKpis(RelanceCase):
         """500 promised for 5 April and paid on 1 April; 2,000 promised for 25 March with
         nothing paid by then. As of 31 March the first is still pending (nothing paid yet,
         date not reached) and the second broken; as of 10 April the first is kept."""
-        self._history(
-            self.i2,
-            "phone",
-            date(2026, 3, 20),
-            2000.0,
-            outcome="promise",
-            promise_date=date(2026, 4, 5),
-            promise_amount=500.0,
-        )
-        self._history(
-            self.i2,
-            "phone",
-            date(2026, 3, 20),
-            2000.0,
-            outcome="promise",
-            promise_date=date(2026, 3, 25),
-            promise_amount=2000.0,
-        )
+        self._promise_on_i2(date(2026, 4, 5), 500.0)
+        self._promise_on_i2(date(2026, 3, 25), 2000.0)
         self.assertEqual(self.kpi.promises(date(2026, 1, 1), AS_OF, self.company), (0, 1, 1))
         self.assertEqual(
             self.kpi.promises(date(2026, 1, 1), date(2026, 4, 10), self.company), (1, 1, 0)
@@ -120,15 +116,7 @@ class TestCollectionKpis(RelanceCase):
     def test_promise_kept_by_a_payment_not_booked_yet(self):
         """300 promised for 28 March on I2, paid on 27 March on a bank journal without
         outstanding account (no journal entry): kept. A 300 credit note is no cash."""
-        self._history(
-            self.i2,
-            "phone",
-            date(2026, 3, 20),
-            2000.0,
-            outcome="promise",
-            promise_date=date(2026, 3, 28),
-            promise_amount=300.0,
-        )
+        self._promise_on_i2(date(2026, 3, 28), 300.0)
         refund = self.init_invoice(
             "out_refund", self.customer, "2026-03-22", amounts=[300.0], taxes=[], post=True
         )

@@ -133,6 +133,19 @@ class TestPenaltyCharging(RelanceCase):
         cls.levels = cls.standard_plan.level_ids.sorted("sequence")
         cls.notice = cls.levels[3]
 
+    def _charge_at_notice(self, invoice, day):
+        """Charge the formal-notice level's penalties on ``invoice`` as of ``day``."""
+        entry = self.env["relance.history"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, invoice.ids)],
+                "level_id": self.notice.id,
+                "channel": "formal_notice",
+                "date": day,
+            }
+        )
+        return self.env["relance.penalty"]._charge(entry)
+
     def _at_notice(self, invoice, last_date):
         invoice.write({"relance_level_id": self.levels[2].id, "relance_last_date": last_date})
 
@@ -182,17 +195,7 @@ class TestPenaltyCharging(RelanceCase):
         self.assertRecordValues(
             first, [{"date_from": date(2026, 2, 1), "date_to": date(2026, 3, 17), "days": 45}]
         )
-        second = self.env["relance.penalty"]._charge(
-            self.env["relance.history"].create(
-                {
-                    "partner_id": self.customer.id,
-                    "move_ids": [(6, 0, invoice.ids)],
-                    "level_id": self.notice.id,
-                    "channel": "formal_notice",
-                    "date": date(2026, 4, 16),
-                }
-            )
-        )
+        second = self._charge_at_notice(invoice, date(2026, 4, 16))
         self.assertRecordValues(
             second,
             [
@@ -319,17 +322,7 @@ class TestPenaltyCharging(RelanceCase):
         code = "EUR" if self.company.currency_id.name != "EUR" else "USD"
         foreign = self.setup_other_currency(code, rates=[("2026-01-01", 2.0)])
         invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0, currency=foreign)
-        charges = self.env["relance.penalty"]._charge(
-            self.env["relance.history"].create(
-                {
-                    "partner_id": self.customer.id,
-                    "move_ids": [(6, 0, invoice.ids)],
-                    "level_id": self.notice.id,
-                    "channel": "formal_notice",
-                    "date": date(2026, 3, 17),
-                }
-            )
-        )
+        charges = self._charge_at_notice(invoice, date(2026, 3, 17))
         penalty_move = charges.penalty_move_id
         self.assertEqual(penalty_move.currency_id, foreign)
         self.assertEqual(charges.currency_id, foreign)

@@ -45,6 +45,20 @@ class AgedBalanceCase(RelanceCase):
         cls.pay(cls, cls.b_75, 3000.0, "2026-04-05")
         cls.partners = (cls.partner_a | cls.partner_b).ids
 
+    def _b_risky_and_a_15_in_dispute(self):
+        """B becomes a risky customer and A's 2,000 invoice goes into dispute on 20 March."""
+        risk = self.env.ref("relance_avancee.relance_typology_risk")
+        self.partner_b.relance_typology_id = risk
+        self.env["relance.dispute"].create(
+            {
+                "partner_id": self.partner_a.id,
+                "move_ids": [(6, 0, self.a_15.ids)],
+                "reason_id": self.env.ref("relance_avancee_disputes.reason_price").id,
+                "date_open": date(2026, 3, 20),
+            }
+        )
+        return risk
+
     def aged(self, day=AS_OF):
         rows = self.env["relance.aged.balance"].compute(day, partner_ids=self.partners)
         return {row["partner_id"]: row for row in rows}
@@ -185,16 +199,7 @@ class TestAgedBalance(AgedBalanceCase):
         """Every row by hand. Grand total 6,300; 2,000 of A in dispute since 20 March;
         B is a risky customer; A has the collector. Columns: customer, invoice, due date,
         days, six buckets, total, share (%), in dispute, in process."""
-        risk = self.env.ref("relance_avancee.relance_typology_risk")
-        self.partner_b.relance_typology_id = risk
-        self.env["relance.dispute"].create(
-            {
-                "partner_id": self.partner_a.id,
-                "move_ids": [(6, 0, self.a_15.ids)],
-                "reason_id": self.env.ref("relance_avancee_disputes.reason_price").id,
-                "date_open": date(2026, 3, 20),
-            }
-        )
+        risk = self._b_risky_and_a_15_in_dispute()
         report = self.env["relance.aged.balance.report"].create(
             {"date": AS_OF, "partner_ids": [(6, 0, self.partners)]}
         )
@@ -301,16 +306,7 @@ class TestAgedBalancePdf(RelanceHttpCase, AgedBalanceCase):
 
     def test_pdf_carries_the_same_numbers(self):
         """The rows of the XLSX test, as printed (amounts with two decimals, shares in %)."""
-        risk = self.env.ref("relance_avancee.relance_typology_risk")
-        self.partner_b.relance_typology_id = risk
-        self.env["relance.dispute"].create(
-            {
-                "partner_id": self.partner_a.id,
-                "move_ids": [(6, 0, self.a_15.ids)],
-                "reason_id": self.env.ref("relance_avancee_disputes.reason_price").id,
-                "date_open": date(2026, 3, 20),
-            }
-        )
+        risk = self._b_risky_and_a_15_in_dispute()
         report = self.env["relance.aged.balance.report"].create(
             {"date": AS_OF, "partner_ids": [(6, 0, self.partners)]}
         )
