@@ -3,9 +3,11 @@ from . import account_move_penalty
 from . import account_move_prevention
 from . import account_payment
 from . import mail_activity
+from . import mail_template
 from . import relance_demo
 from . import relance_engine
 from . import relance_executor
+from . import relance_mailer
 from . import relance_documents
 from . import relance_history
 from . import relance_level

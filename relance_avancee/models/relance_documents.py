@@ -23,11 +23,6 @@ class RelanceDocuments(models.AbstractModel):
     _description = "Dunning Documents"
 
     @api.model
-    def _hold(self, message):
-        """Queued emails wait for their document (mail queue records: system writes)."""
-        message.sudo().mail_ids.write({"scheduled_date": fields.Datetime.now() + HOLD_DELAY})
-
-    @api.model
     def _render_pending(self, entries):
         """Render, attach and release the documents of ``entries`` that wait for one."""
         pending = entries.filtered(lambda e: e.document_state == "pending")

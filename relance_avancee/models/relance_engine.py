@@ -121,8 +121,15 @@ class RelanceEngine(models.AbstractModel):
     @api.model
     def _next_date(self, invoice, level, date):
         """When the step after ``level`` may act, for the worklist and the partner form."""
-        plan = level.plan_id
-        following = self._next_level(level, plan.level_ids.sorted("sequence"))
+        return self._step_date(invoice, self._following_level(level), date)
+
+    @api.model
+    def _following_level(self, level):
+        return self._next_level(level, level.plan_id.level_ids.sorted("sequence"))
+
+    @api.model
+    def _step_date(self, invoice, following, date):
+        """When ``following`` may act on ``invoice``, a step having acted on ``date``."""
         if not following:
             return False
         by_offset = invoice.invoice_date_due + timedelta(days=following.offset_days)

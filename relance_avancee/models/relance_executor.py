@@ -11,12 +11,17 @@ _logger = logging.getLogger(__name__)
 # Channels whose action comes with a document (reminder letter or formal notice).
 DOCUMENT_CHANNELS = ("email", "letter", "formal_notice")
 
+# What a dunning mail template renders for the run's emails.
+MESSAGE_FIELDS = ["subject", "body_html", "email_from"]
+
 
 class RelanceExecutor(models.AbstractModel):
     """Carries out planned dunning actions, channel by channel, in batches.
 
-    Each action runs in its own savepoint: one customer's failure is written on
-    its history entry and does not stop the others.
+    The actions of a channel run together in one savepoint (messages, emails and
+    activities created in batches); when the batch fails, they run again one by
+    one: one customer's failure is written on its history entry and does not stop
+    the others.
     """
 
     _name = "relance.executor"
@@ -34,21 +39,19 @@ class RelanceExecutor(models.AbstractModel):
         for entry in entries.filtered(lambda e: e.level_id.apply_penalties):
             self._guarded(entry, self._charge_penalties)
         entries = entries.filtered(lambda e: e.state == "planned")
-        self = self.with_context(relance_messages=self._render_messages(entries))
+        rendered = self._render_messages(entries)
         by_channel = defaultdict(entries.browse)
         for entry in entries:
             by_channel[entry.channel] |= entry
         for channel, channel_entries in by_channel.items():
-            method = getattr(self, f"_execute_{channel}")
-            for entry in channel_entries:
-                self._execute_one(method, entry)
+            self._execute_channel(channel, channel_entries, rendered)
         if not self.env.context.get("relance_defer_documents"):
             self.env["relance.documents"]._render_pending(entries)
         return entries
 
     @api.model
     def _render_messages(self, entries):
-        """{entry id: {'subject', 'body_html'}}, rendered per template in one pass.
+        """{entry id: {'subject', 'body_html', 'email_from'}}, per template in one pass.
 
         When a batch fails to render, each entry renders alone later and only the
         faulty ones fail.
@@ -59,22 +62,33 @@ class RelanceExecutor(models.AbstractModel):
             batch = writing.filtered(lambda e, t=template: e.level_id.mail_template_id == t)
             try:
                 with self.env.cr.savepoint():
-                    messages.update(
-                        template._generate_template(batch.ids, ["subject", "body_html"])
-                    )
+                    messages.update(template._generate_template(batch.ids, MESSAGE_FIELDS))
             except Exception:  # noqa: BLE001 - rendered again one by one, failing alone
                 _logger.info("Batch rendering of %s failed: rendering one by one", template.name)
         return messages
 
-    def _execute_one(self, method, entry):
-        def run(entry):
-            entry.executed = True
-            if entry.channel in DOCUMENT_CHANNELS:
-                entry.document_state = "pending"
-            method(entry)
-            self._advance_invoices(entry)
+    def _execute_channel(self, channel, entries, rendered):
+        """The actions of one channel together in one savepoint; when that fails,
+        one by one, so that only the faulty ones fail."""
+        method = getattr(self, f"_execute_{channel}")
+        if len(entries) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    self._carry_out(method, entries, rendered)
+                return
+            except Exception:  # noqa: BLE001 - retried one by one below
+                _logger.info("Batch of %s %s actions failed: one by one", len(entries), channel)
+                self.env.invalidate_all()
+        for entry in entries:
+            self._guarded(entry, lambda e: self._carry_out(method, e, rendered))
 
-        self._guarded(entry, run)
+    def _carry_out(self, method, entries, rendered):
+        entries.write({"executed": True})
+        entries.filtered(lambda e: e.channel in DOCUMENT_CHANNELS).write(
+            {"document_state": "pending"}
+        )
+        method(entries, rendered)
+        self._advance_invoices(entries)
 
     def _guarded(self, entry, function):
         """Run ``function(entry)`` in a savepoint; a failure is written on the entry."""
@@ -164,58 +178,82 @@ class RelanceExecutor(models.AbstractModel):
                     }
                 )
 
-    # --- channels ----------------------------------------------------------
+    # --- channels: each takes a batch of entries --------------------------
 
-    def _execute_email(self, entry):
-        self._post_email(entry)
-        self._close(entry)
+    def _execute_email(self, entries, rendered):
+        self._post_emails(entries, rendered)
+        self._close(entries)
 
-    def _execute_letter(self, entry):
-        address = entry.partner_id
-        if not (address.street or address.city or address.zip):
-            raise ValueError(
-                _("%s has no postal address: the letter cannot be sent.", address.name)
+    def _execute_letter(self, entries, rendered):
+        for address in entries.partner_id:
+            if not (address.street or address.city or address.zip):
+                raise ValueError(
+                    _("%s has no postal address: the letter cannot be sent.", address.name)
+                )
+        self._log_on_partners(
+            entries,
+            lambda e: self.env._("Reminder letter prepared for printing (%s).", e.level_id.name),
+        )
+        self._close(entries)
+
+    def _execute_formal_notice(self, entries, rendered):
+        for entry in entries:
+            entry.recipient_id = self._recipient(entry.partner_id)
+        emailed = entries.filtered("recipient_id")
+        self._post_emails(emailed, rendered)
+        self._log_on_partners(
+            entries - emailed, lambda e: self.env._("Formal notice prepared for registered mail.")
+        )
+        self._close(entries)
+
+    def _execute_phone(self, entries, rendered):
+        """One call activity per customer for its collector, who finds them in the
+        worklist and activities (no assignment email per call)."""
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        collectors = [self._collector(entry.partner_id) for entry in entries]
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": entry.partner_id.id,
+                        "activity_type_id": entry.level_id._call_activity_type().id,
+                        "date_deadline": entry.date,
+                        "summary": _("Collection call: %s", entry.level_id.name),
+                        "note": self._call_note(entry),
+                        "user_id": user.id,
+                        "automated": True,
+                    }
+                    for entry, user in zip(entries, collectors, strict=True)
+                ]
             )
-        self._log_on_partner(
-            entry, _("Reminder letter prepared for printing (%s).", entry.level_id.name)
         )
-        self._close(entry)
+        for entry, activity, user in zip(entries, activities, collectors, strict=True):
+            entry.write({"activity_id": activity.id, "user_id": user.id})
 
-    def _execute_formal_notice(self, entry):
-        recipient = self._recipient(entry.partner_id)
-        if recipient:
-            entry.recipient_id = recipient
-            self._post_email(entry)
-        else:
-            self._log_on_partner(entry, _("Formal notice prepared for registered mail."))
-        self._close(entry)
+    def _execute_sms(self, entries, rendered):
+        for entry in entries:
+            partner = entry.partner_id
+            number = partner.mobile or partner.phone
+            if not number:
+                raise ValueError(_("%s has no phone number for the SMS.", partner.name))
+            body = _(
+                "%(company)s: %(amount)s remain unpaid on your account. "
+                "Thank you for your payment.",
+                company=entry.company_id.name,
+                amount=self._format_amount(entry),
+            )
+            partner._message_sms(body, partner_ids=partner.ids)
+        self._close(entries)
 
-    def _execute_phone(self, entry):
-        partner = entry.partner_id
-        user = self._collector(partner)
-        activity = partner.activity_schedule(
-            activity_type_id=entry.level_id._call_activity_type().id,
-            date_deadline=entry.date,
-            summary=_("Collection call: %s", entry.level_id.name),
-            note=self._call_note(entry),
-            user_id=user.id,
-        )
-        entry.write({"activity_id": activity.id, "user_id": user.id})
+    def _execute_litigation(self, entries, rendered):
+        for entry in entries:
+            self._hand_over_to_litigation(entry)
+        self._close(entries)
 
-    def _execute_sms(self, entry):
-        partner = entry.partner_id
-        number = partner.mobile or partner.phone
-        if not number:
-            raise ValueError(_("%s has no phone number for the SMS.", partner.name))
-        body = _(
-            "%(company)s: %(amount)s remain unpaid on your account. Thank you for your payment.",
-            company=entry.company_id.name,
-            amount=self._format_amount(entry),
-        )
-        partner._message_sms(body, partner_ids=partner.ids)
-        self._close(entry)
-
-    def _execute_litigation(self, entry):
+    def _hand_over_to_litigation(self, entry):
         partner = entry.partner_id
         partner.sudo().write({"relance_litigation": True})
         partner._relance_block(_("Litigation level reached (%s).", entry.level_id.name))
@@ -228,69 +266,81 @@ class RelanceExecutor(models.AbstractModel):
             user_id=manager.id,
         )
         litigation = self.env["relance.litigation"].sudo()._open_for(entry)
-        self._log_on_partner(entry, _("Customer handed over to litigation (%s).", litigation.name))
-        self._close(entry)
+        self._log_on_partners(
+            entry,
+            lambda e: self.env._("Customer handed over to litigation (%s).", litigation.name),
+        )
 
     # --- helpers -----------------------------------------------------------
 
-    def _post_email(self, entry):
-        rendered = self.env.context.get("relance_messages", {}).get(entry.id)
-        if rendered is None:
+    def _post_emails(self, entries, rendered):
+        """Chatter message and queued email per entry, held until its document."""
+        if not entries:
+            return
+        missing = entries.filtered(lambda e: e.id not in rendered)
+        rendered = dict(rendered)
+        for entry in missing:
             template = entry.level_id.mail_template_id
-            rendered = template._generate_template([entry.id], ["subject", "body_html"])[entry.id]
-        message = entry.partner_id.with_context(mail_notify_force_send=False).message_post(
-            body=rendered.get("body_html") or "",
-            subject=rendered.get("subject") or "",
-            partner_ids=entry.recipient_id.ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            email_layout_xmlid="mail.mail_notification_light",
-        )
-        entry.message_id = message
-        self.env["relance.documents"]._hold(message)
+            rendered.update(template._generate_template(entry.ids, MESSAGE_FIELDS))
+        messages = self.env["relance.mailer"]._post_emails(entries, rendered)
+        for entry in entries:
+            entry.message_id = messages[entry.id]
 
-    def _log_on_partner(self, entry, text):
-        message = entry.partner_id.message_post(
-            body=Markup("%s<br/>%s") % (text, self._invoice_table(entry)),
-            subtype_xmlid="mail.mt_note",
-        )
-        if not entry.message_id:
-            entry.message_id = message
+    def _log_on_partners(self, entries, text_of):
+        """A note per entry on its customer's chatter: ``text_of(entry)`` and the invoices."""
+        if not entries:
+            return
+        bodies = {
+            entry.id: Markup("%s<br/>%s") % (text_of(entry), self._invoice_table(entry))
+            for entry in entries
+        }
+        messages = self.env["relance.mailer"]._post_notes(entries, bodies)
+        for entry in entries:
+            if not entry.message_id:
+                entry.message_id = messages[entry.id]
 
-    def _close(self, entry):
-        if entry.level_id.block_partner:
+    def _close(self, entries):
+        for entry in entries.filtered(lambda e: e.level_id.block_partner):
             entry.partner_id._relance_block(
                 _("Dunning level %s blocks new sales.", entry.level_id.name)
             )
-        entry.write({"state": "done", "outcome": "sent", "user_id": self.env.user.id})
+        entries.write({"state": "done", "outcome": "sent", "user_id": self.env.user.id})
 
-    def _advance_invoices(self, entry):
-        """The invoices reached the entry's level.
+    def _advance_invoices(self, entries):
+        """The invoices reached their entry's level.
 
         Written in SQL: account.move.write re-validates the whole journal entry
         (about 10 ms each), while these three columns are dunning state only.
         """
         engine = self.env["relance.engine"]
         fields_written = ["relance_level_id", "relance_last_date", "relance_next_date"]
-        invoices = entry.move_ids
+        invoices = entries.move_ids
         invoices.flush_recordset(fields_written)
-        by_next_date = defaultdict(list)
-        for invoice in invoices:
-            by_next_date[engine._next_date(invoice, entry.level_id, entry.date)].append(invoice.id)
-        for next_date, ids in by_next_date.items():
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE account_move
-                       SET relance_level_id = %s, relance_last_date = %s, relance_next_date = %s
-                     WHERE id = ANY(%s)
-                    """,
-                    entry.level_id.id,
-                    entry.date,
-                    next_date or None,
-                    ids,
-                )
+        following = {level: engine._following_level(level) for level in entries.level_id}
+        rows = [
+            SQL(
+                "(%s, %s, %s::date, %s::date)",
+                invoice.id,
+                entry.level_id.id,
+                entry.date,
+                engine._step_date(invoice, following[entry.level_id], entry.date) or None,
             )
+            for entry in entries
+            for invoice in entry.move_ids
+        ]
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_move AS move
+                   SET relance_level_id = step.level_id,
+                       relance_last_date = step.last_date,
+                       relance_next_date = step.next_date
+                  FROM (VALUES %s) AS step(id, level_id, last_date, next_date)
+                 WHERE move.id = step.id
+                """,
+                SQL(", ").join(rows),
+            )
+        )
         invoices.invalidate_recordset(fields_written)
 
     @api.model

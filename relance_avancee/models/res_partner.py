@@ -1,9 +1,8 @@
-from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 # Dunning settings and state live on the commercial partner; contacts share them.
 RELANCE_COMMERCIAL_FIELDS = [
@@ -400,7 +399,7 @@ class ResPartner(models.Model):
                 ["date:min"],
             )
         )
-        by_values = defaultdict(list)
+        states = {}
         for partner in partners:
             open_invoices = by_partner.get(partner.id, [])
             levels = [inv.relance_level_id for inv in open_invoices if inv.relance_level_id]
@@ -413,22 +412,44 @@ class ResPartner(models.Model):
             if planned_dates.get(partner):
                 next_dates.append(planned_dates[partner])
             _due, overdue, oldest = figures.get(partner.id, (0.0, 0.0, False))
-            values = (
-                max(levels, key=lambda lvl: lvl.offset_days).id if levels else False,
-                min(next_dates) if next_dates else False,
+            states[partner.id] = (
+                max(levels, key=lambda lvl: lvl.offset_days).id if levels else None,
+                min(next_dates) if next_dates else None,
                 partner._relance_priority_score(overdue, oldest, date),
             )
-            by_values[values].append(partner.id)
-        # One write per distinct state rather than one per customer.
-        for (level_id, next_date, priority), ids in by_values.items():
-            self.browse(ids).write(
-                {
-                    "relance_level_id": level_id,
-                    "relance_next_date": next_date,
-                    "relance_priority": priority,
-                }
-            )
+        self._relance_store_state(states)
         partners._relance_auto_unblock(figures)
+
+    def _relance_store_state(self, states):
+        """Write {partner id: (level id, next date, priority)} in one statement.
+
+        Written in SQL: res.partner.write costs about 3 ms per customer (contact
+        synchronisation, tracking), while these three columns are dunning state
+        only, read by the worklist; nothing is computed from them.
+        """
+        if not states:
+            return
+        fields_written = ["relance_level_id", "relance_next_date", "relance_priority"]
+        partners = self.browse(list(states))
+        partners.flush_recordset(fields_written)
+        rows = SQL(", ").join(
+            SQL("(%s, %s::int, %s::date, %s::float)", partner_id, *state)
+            for partner_id, state in states.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner AS partner
+                   SET relance_level_id = state.level_id,
+                       relance_next_date = state.next_date,
+                       relance_priority = state.priority
+                  FROM (VALUES %s) AS state(id, level_id, next_date, priority)
+                 WHERE partner.id = state.id
+                """,
+                rows,
+            )
+        )
+        partners.invalidate_recordset(fields_written)
 
     def _relance_first_date(self, invoice):
         """When a never-reminded invoice meets the first level of its plan."""

@@ -1,0 +1,197 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+from .relance_documents import HOLD_DELAY
+
+EMAIL_LAYOUT = "mail.mail_notification_light"
+
+
+class RelanceMailer(models.AbstractModel):
+    """Chatter messages and queued emails of many dunning actions at once.
+
+    Odoo's ``message_post`` handles one message at a time (followers, author
+    subscription, layout, email and notification: about 15 ms each); a run posts
+    hundreds. Here each batch makes three creates (messages, emails, delivery
+    notifications) while the email itself is still built by Odoo's own layout and
+    mail values, message by message.
+
+    Who is notified: only the action's recipient (the customer's invoicing
+    contact). Internal followers of the customer read the reminder in the chatter
+    rather than receiving a copy; the customer's collector follows the customer,
+    so that a reply to the reminder reaches them.
+    """
+
+    _name = "relance.mailer"
+    _description = "Dunning Emails"
+
+    @api.model
+    def _post_emails(self, entries, rendered):
+        """Post and queue one email per entry, held until its document is attached.
+
+        :param rendered: {entry id: {'subject', 'body_html', 'email_from'}}
+        :return: {entry id: mail.message}
+        """
+        partners = entries.partner_id
+        message_values = self._message_values(entries, rendered, partners)
+        messages = self.env["mail.message"].sudo().create(list(message_values.values()))
+        by_entry = dict(zip(message_values, messages, strict=True))
+        self._queue(entries, by_entry, message_values)
+        self._subscribe_collectors(partners)
+        return by_entry
+
+    @api.model
+    def _post_notes(self, entries, bodies):
+        """Internal notes on the customers' chatter (no one is notified).
+
+        :param bodies: {entry id: Markup}
+        :return: {entry id: mail.message}
+        """
+        author_id, email_from = self._author()
+        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        values = {
+            entry.id: {
+                **self._thread_values(entry.partner_id),
+                "author_id": author_id,
+                "email_from": email_from,
+                "body": bodies[entry.id],
+                "message_type": "notification",
+                "subtype_id": note,
+            }
+            for entry in entries
+        }
+        messages = self.env["mail.message"].sudo().create(list(values.values()))
+        return dict(zip(values, messages, strict=True))
+
+    # --- messages ------------------------------------------------------------
+
+    @api.model
+    def _author(self):
+        """The user running the action signs it, as message_post does."""
+        return self.env["res.partner"]._message_compute_author(raise_on_email=False)
+
+    @api.model
+    def _thread_values(self, partner):
+        return {"model": "res.partner", "res_id": partner.id, "record_name": partner.display_name}
+
+    @api.model
+    def _message_values(self, entries, rendered, partners):
+        author_id, author_email = self._author()
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        company = self.env.company
+        alias_domains = partners._mail_get_alias_domains(default_company=company)
+        companies = partners._mail_get_companies(default=company)
+        reply_to = partners._notify_get_reply_to(default=author_email)
+        parents = self._thread_parents(partners)
+        values = {}
+        for entry in entries:
+            partner, content = entry.partner_id, rendered[entry.id]
+            email_from = content.get("email_from") or author_email
+            if not email_from:
+                raise UserError(_("Unable to send the reminder: set an email on the company."))
+            values[entry.id] = {
+                **self._thread_values(partner),
+                "author_id": author_id,
+                "email_from": email_from,
+                "reply_to": reply_to[partner.id],
+                "body": content.get("body_html") or "",
+                "subject": content.get("subject") or False,
+                "message_type": "comment",
+                "subtype_id": comment,
+                "parent_id": parents.get(partner.id, False),
+                "partner_ids": [Command.link(entry.recipient_id.id)],
+                "email_add_signature": True,
+                "email_layout_xmlid": EMAIL_LAYOUT,
+                "record_alias_domain_id": alias_domains[partner.id].id,
+                "record_company_id": companies[partner.id].id,
+            }
+        return values
+
+    @api.model
+    def _thread_parents(self, partners):
+        """{partner id: first message}: a customer's chatter is one flat thread."""
+        groups = (
+            self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "in", partners.ids),
+                    ("message_type", "!=", "user_notification"),
+                ],
+                ["res_id"],
+                ["id:min"],
+            )
+        )
+        return dict(groups)
+
+    # --- emails --------------------------------------------------------------
+
+    @api.model
+    def _queue(self, entries, messages, message_values):
+        """One outgoing email per message, rendered in Odoo's layout, held back."""
+        recipients = self._recipients_data(entries.recipient_id)
+        held_until = fields.Datetime.now() + HOLD_DELAY
+        mail_values, notified = [], []
+        for entry in entries:
+            message, msg_vals = messages[entry.id], message_values[entry.id]
+            # A new message has no tracking values: say so, Odoo would search for them.
+            msg_vals = dict(msg_vals, partner_ids=entry.recipient_id.ids, tracking_value_ids=[])
+            thread = entry.partner_id
+            base = thread._notify_by_email_get_base_mail_values(
+                message, additional_values={"auto_delete": True, "scheduled_date": held_until}
+            )
+            for _lang, render_values, group in thread._notify_get_classified_recipients_iterator(
+                message, [recipients[entry.recipient_id.id]], msg_vals=msg_vals
+            ):
+                body = thread._notify_by_email_render_layout(
+                    message, group, msg_vals=msg_vals, render_values=render_values
+                )
+                recipient_ids = group.pop("recipients")
+                mail_values.append(
+                    thread._notify_by_email_get_final_mail_values(
+                        recipient_ids, base, additional_values={"body_html": body}
+                    )
+                )
+                notified.append((message, recipient_ids))
+        mails = self.env["mail.mail"].sudo().create(mail_values)
+        self._notify(mails, notified)
+        return mails
+
+    @api.model
+    def _recipients_data(self, recipients):
+        """Odoo's recipient data, forced to email: a reminder is always emailed."""
+        subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        data = self.env["mail.followers"]._get_recipient_data(
+            None, "comment", subtype, pids=recipients.ids
+        )[0]
+        return {pid: dict(values, notif="email") for pid, values in data.items()}
+
+    @api.model
+    def _notify(self, mails, notified):
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "author_id": message.author_id.id,
+                    "is_read": True,
+                    "mail_mail_id": mail.id,
+                    "mail_message_id": message.id,
+                    "notification_status": "ready",
+                    "notification_type": "email",
+                    "res_partner_id": recipient_id,
+                }
+                for mail, (message, recipient_ids) in zip(mails, notified, strict=True)
+                for recipient_id in recipient_ids
+            ]
+        )
+
+    @api.model
+    def _subscribe_collectors(self, partners):
+        executor = self.env["relance.executor"]
+        by_collector = {}
+        for partner in partners:
+            collector = executor._collector(partner).partner_id
+            by_collector.setdefault(collector, []).append(partner.id)
+        followers = self.env["mail.followers"].sudo()
+        for collector, partner_ids in by_collector.items():
+            if collector.active:
+                followers._insert_followers("res.partner", partner_ids, collector.ids)
