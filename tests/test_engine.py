@@ -505,8 +505,10 @@ class TestMultiCompanyRun(RelanceCase):
         )
         first = self.standard_plan.level_ids.sorted("sequence")[0]
         self.assertEqual(other_invoice.relance_level_id, first)
-        self.assertEqual(self.customer.relance_level_id, first, "refreshed in company 2")
-        self.assertEqual(self.customer.relance_next_date, date(2026, 2, 8))
+        in_other = self.customer.with_company(other)
+        self.assertEqual(in_other.relance_level_id, first, "refreshed in company 2")
+        self.assertEqual(in_other.relance_next_date, date(2026, 2, 8))
+        self.assertFalse(self.customer.relance_level_id, "company 1 has no reminder for it")
 
 
 class TestSmsChannel(RelanceCase):

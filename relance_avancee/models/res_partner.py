@@ -64,21 +64,34 @@ class ResPartner(models.Model):
         help="Never reminded while checked.",
     )
     relance_exclusion_reason = fields.Char(string="Exclusion Reason", tracking=True)
-    relance_blocked = fields.Boolean(string="Blocked (Unpaid)", tracking=True, copy=False)
-    relance_blocked_reason = fields.Char(string="Block Reason", copy=False)
-    relance_blocked_date = fields.Date(string="Blocked On", copy=False)
-    relance_litigation = fields.Boolean(string="In Litigation", tracking=True, copy=False)
-    relance_promise_date = fields.Date(string="Promised Payment Date", copy=False, tracking=True)
-    relance_promise_amount = fields.Monetary(
-        string="Promised Amount", currency_field="relance_currency_id", copy=False
+    # The dunning state below belongs to each company: a customer invoiced by two
+    # companies may be blocked, in litigation or at a level in one of them only.
+    relance_blocked = fields.Boolean(
+        string="Blocked (Unpaid)", tracking=True, copy=False, company_dependent=True
     )
-    relance_next_date = fields.Date(string="Next Reminder", copy=False, index=True)
+    relance_blocked_reason = fields.Char(string="Block Reason", copy=False, company_dependent=True)
+    relance_blocked_date = fields.Date(string="Blocked On", copy=False, company_dependent=True)
+    relance_litigation = fields.Boolean(
+        string="In Litigation", tracking=True, copy=False, company_dependent=True
+    )
+    relance_promise_date = fields.Date(
+        string="Promised Payment Date", copy=False, tracking=True, company_dependent=True
+    )
+    relance_promise_amount = fields.Float(
+        string="Promised Amount",
+        digits="Account",
+        copy=False,
+        company_dependent=True,
+        help="In the company's currency.",
+    )
+    relance_next_date = fields.Date(string="Next Reminder", copy=False, company_dependent=True)
     relance_level_id = fields.Many2one(
-        "relance.level", string="Dunning Level", copy=False, index=True
+        "relance.level", string="Dunning Level", copy=False, company_dependent=True
     )
     relance_priority = fields.Float(
         string="Priority Score",
         copy=False,
+        company_dependent=True,
         help="Overdue amount (thousands) x days late (weeks) x typology weight, "
         "doubled after a broken promise: the higher, the sooner to work.",
     )
@@ -424,8 +437,9 @@ class ResPartner(models.Model):
         """Write {partner id: (level id, next date, priority)} in one statement.
 
         Written in SQL: res.partner.write costs about 3 ms per customer (contact
-        synchronisation, tracking), while these three columns are dunning state
-        only, read by the worklist; nothing is computed from them.
+        synchronisation, tracking), while these three columns are the current
+        company's dunning state only, read by the worklist; nothing is computed
+        from them.
         """
         if not states:
             return
@@ -436,17 +450,23 @@ class ResPartner(models.Model):
             SQL("(%s, %s::int, %s::date, %s::float)", partner_id, *state)
             for partner_id, state in states.items()
         )
+        # Company-dependent columns: {company id: value}, this company's key replaced.
+        company = str(self.env.company.id)
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE res_partner AS partner
-                   SET relance_level_id = state.level_id,
-                       relance_next_date = state.next_date,
-                       relance_priority = state.priority
-                  FROM (VALUES %s) AS state(id, level_id, next_date, priority)
+                   SET relance_level_id = COALESCE(partner.relance_level_id, '{}')
+                           || jsonb_build_object(%(company)s, state.level_id),
+                       relance_next_date = COALESCE(partner.relance_next_date, '{}')
+                           || jsonb_build_object(%(company)s, state.next_date),
+                       relance_priority = COALESCE(partner.relance_priority, '{}')
+                           || jsonb_build_object(%(company)s, state.priority)
+                  FROM (VALUES %(rows)s) AS state(id, level_id, next_date, priority)
                  WHERE partner.id = state.id
                 """,
-                rows,
+                company=company,
+                rows=rows,
             )
         )
         partners.invalidate_recordset(fields_written)
