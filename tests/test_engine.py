@@ -448,6 +448,42 @@ class TestEnginePreventiveAndPromise(RelanceCase):
         self.customer._relance_refresh_state(date(2026, 2, 24))
         self.assertGreater(self.customer.relance_priority, 0)
 
+    def test_broken_promise_is_noted_once_then_cleared_by_a_new_promise(self):
+        self.make_invoice(self.customer, "2026-01-31", 800.0)
+        grace = self.standard_plan.grace_days
+
+        def notes():
+            return self.customer.message_ids.filtered(
+                lambda m: "Promise to pay not kept" in str(m.body)
+            )
+
+        with self.mock_mail_gateway():
+            self.run_on(date(2026, 2, 1))
+            self.customer.write(
+                {"relance_promise_date": date(2026, 2, 20), "relance_promise_amount": 800.0}
+            )
+            self.run_on(date(2026, 2, 20) + timedelta(days=grace))
+            self.assertFalse(notes(), "still within the grace days")
+            broken_on = date(2026, 2, 21) + timedelta(days=grace)
+            self.run_on(broken_on)
+            self.assertEqual(len(notes()), 1)
+            self.assertIn("02/20/2026", str(notes().body))
+            self.assertIn("800.00", str(notes().body))
+            self.assertEqual(self.customer.relance_promise_broken_date, broken_on)
+            self.run_on(broken_on + timedelta(days=1))
+            self.assertEqual(len(notes()), 1, "noted once")
+            self.customer.write({"relance_promise_date": date(2026, 3, 31)})
+            self.assertFalse(self.customer.relance_promise_broken_date)
+
+    def test_kept_promise_is_not_noted_as_broken(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 800.0)
+        self.customer.write({"relance_promise_date": date(2026, 2, 20)})
+        self.pay(invoice, 800.0, "2026-02-19")
+        with self.mock_mail_gateway():
+            self.run_on(date(2026, 3, 10))
+        self.assertFalse(self.customer.relance_promise_broken_date)
+        self.assertNotIn("Promise to pay not kept", str(self.customer.message_ids.mapped("body")))
+
 
 class TestInProcessPayments(RelanceCase):
     """Odoo 18: a payment on a journal without outstanding account books nothing."""

@@ -46,6 +46,33 @@ class TestHistoryIsATrace(RelanceCase):
         entry.write({"printed": True})
         self.assertTrue(entry.printed)
 
+    def test_collector_cannot_change_what_a_planned_action_is_about(self):
+        other_invoice = self.make_invoice(self.customer, "2026-01-20", 900.0)
+        with self.mock_mail_gateway():
+            run = self.env["relance.run"]._get_or_create(self.company, date(2026, 2, 1))
+            run._plan()
+        entry = run.history_ids.with_user(self.collector)
+        self.assertEqual(entry.state, "planned")
+        for values in (
+            {"move_ids": [(6, 0, self.invoice.ids)]},
+            {"amount_due": 1.0},
+            {"level_id": self.levels[3].id},
+            {"channel": "letter"},
+            {"partner_id": self.env["res.partner"].create({"name": "Other"}).id},
+        ):
+            with self.subTest(values=values), self.assertRaisesRegex(AccessError, "manager"):
+                entry.write(values)
+        entry.invalidate_recordset()
+        self.assertEqual(entry.move_ids, self.invoice | other_invoice)
+        self.assertEqual(entry.amount_due, 1000.0)
+        # What a collector does with it: reassign, annotate, cancel.
+        colleague = self._create_relance_user("colleague", ["relance_avancee.group_relance_user"])
+        entry.write({"user_id": colleague.id, "note": "<p>Customer called back</p>"})
+        self.assertEqual(entry.user_id, colleague)
+        manager = self._create_relance_user("relmgr", ["relance_avancee.group_relance_manager"])
+        entry.with_user(manager).write({"move_ids": [(6, 0, self.invoice.ids)]})
+        self.assertEqual(entry.move_ids, self.invoice)
+
     def test_collector_cannot_delete_entries(self):
         entry = self._done_entry()
         with self.assertRaises(AccessError):

@@ -119,7 +119,9 @@ class AccountMove(models.Model):
             )
         partner = move.commercial_partner_id
         amount = move.relance_amount_due
-        partner.write({"relance_promise_date": pay_date, "relance_promise_amount": amount})
+        partner.with_company(move.company_id).write(
+            {"relance_promise_date": pay_date, "relance_promise_amount": amount}
+        )
         text = _(
             "The customer confirmed on the portal that invoice %(invoice)s was received "
             "and will be paid on %(date)s.",

@@ -22,6 +22,17 @@ FIELDS_USER_WRITABLE_WHEN_DONE = {"printed"}
 LINKS_USER_MAY_ADD = {"attachment_id", "message_id"}
 # Fields only the engine writes (as superuser): by which run, how the document went.
 ENGINE_FIELDS = {"run_id", "document_state", "error", "penalty_ids"}
+# What a planned action is about: set by the engine or a manager, never by a collector
+# (who validates, cancels, reassigns or annotates it instead).
+CONTENT_FIELDS = {
+    "partner_id",
+    "move_ids",
+    "amount_due",
+    "level_id",
+    "channel",
+    "recipient_id",
+    "company_id",
+}
 
 
 class RelanceHistory(models.Model):
@@ -150,6 +161,7 @@ class RelanceHistory(models.Model):
                 )
             if not self._relance_is_engine_or_manager():
                 self._check_user_values(vals)
+                self._check_content_unchanged(vals)
         elif set(vals) - FIELDS_WRITABLE_WHEN_DONE and any(e.state == "done" for e in self):
             if not self.env.context.get("relance_history_closing"):
                 raise UserError(
@@ -185,6 +197,18 @@ class RelanceHistory(models.Model):
                         "engine only: validate it instead."
                     )
                 )
+
+    def _check_content_unchanged(self, vals):
+        changed = CONTENT_FIELDS.intersection(vals)
+        if changed and self:
+            raise AccessError(
+                _(
+                    "Only a collections manager can change the customer, invoices, amount, "
+                    "level or channel of a dunning action (%s); exclude an invoice from "
+                    "dunning or cancel the action instead.",
+                    ", ".join(sorted(changed)),
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):

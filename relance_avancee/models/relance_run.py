@@ -173,6 +173,7 @@ class RelanceRun(models.Model):
     def _plan(self):
         """Turn today's decisions into planned history entries (idempotent)."""
         self.state = "running"
+        self._note_broken_promises()
         decisions = self._engine()._compute_decisions(self.company_id, self.date)
         # Planned by the engine, whoever starts the run.
         planned = (
@@ -180,6 +181,16 @@ class RelanceRun(models.Model):
         )
         # Actions waiting for a collector put their customer on today's worklist.
         self._refresh_partners(planned.filtered("to_validate").partner_id.with_env(self.env))
+
+    def _note_broken_promises(self):
+        promised = (
+            self.env["res.partner"]
+            .with_company(self.company_id)
+            .search(
+                [("relance_promise_date", "!=", False), ("relance_promise_date", "<", self.date)]
+            )
+        )
+        promised._relance_note_broken_promises(self.date)
 
     def _execute_batches(self, commit, batch_size, max_batches, progress=None):
         """Actions first (mails queued and held), documents afterwards in their own batches."""

@@ -84,6 +84,13 @@ class ResPartner(models.Model):
         company_dependent=True,
         help="In the company's currency.",
     )
+    relance_promise_broken_date = fields.Date(
+        string="Promise Broken On",
+        copy=False,
+        company_dependent=True,
+        help="Set by the daily run when the promised date (plus the plan's grace) has "
+        "passed with invoices still overdue; cleared by a new promise.",
+    )
     relance_next_date = fields.Date(string="Next Reminder", copy=False, company_dependent=True)
     relance_level_id = fields.Many2one(
         "relance.level", string="Dunning Level", copy=False, company_dependent=True
@@ -127,6 +134,8 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._relance_check_manager_fields(vals)
+        if "relance_promise_date" in vals and "relance_promise_broken_date" not in vals:
+            vals = dict(vals, relance_promise_broken_date=False)
         return super().write(vals)
 
     @api.model
@@ -496,6 +505,30 @@ class ResPartner(models.Model):
         grace = plan.grace_days if plan else 0
         promise = self.relance_promise_date
         return bool(promise) and (date - promise).days > grace
+
+    def _relance_note_broken_promises(self, date):
+        """Note once, in the chatter, each promise not kept by ``date``: the customer
+        still owes past the promised date and the plan's grace. Dunning resumes."""
+        broken = self.filtered(
+            lambda p: not p.relance_promise_broken_date and p._relance_promise_broken(date)
+        )
+        figures = broken._relance_open_invoice_figures(date)
+        currency = self.env.company.currency_id
+        for partner in broken:
+            _due, overdue, _oldest = figures.get(partner.id, (0.0, 0.0, False))
+            if overdue <= 0:
+                continue
+            partner.message_post(
+                body=_(
+                    "Promise to pay not kept: %(amount)s promised by %(date)s, "
+                    "%(overdue)s still overdue. Dunning resumes.",
+                    amount=currency.format(partner.relance_promise_amount),
+                    date=format_date(self.env, partner.relance_promise_date),
+                    overdue=currency.format(overdue),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            partner.relance_promise_broken_date = date
 
     def _relance_auto_unblock(self, figures):
         for partner in self.filtered("relance_blocked"):

@@ -81,7 +81,9 @@ class RelanceCallOutcome(models.TransientModel):
     # --- outcomes ------------------------------------------------------------
 
     def _apply_promise(self):
-        self.partner_id.commercial_partner_id.write(
+        """The promise is made to the company whose invoices the call was about."""
+        company = self.history_id.company_id or self.move_ids.company_id[:1] or self.env.company
+        self.partner_id.commercial_partner_id.with_company(company).write(
             {
                 "relance_promise_date": self.promise_date,
                 "relance_promise_amount": self.promise_amount,
