@@ -1,6 +1,8 @@
 from datetime import date, datetime
 
-from odoo import tools
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, tools
 
 from odoo.addons.relance_avancee.models.batch_formats import BatchFormats
 
@@ -168,3 +170,15 @@ class TestBatchedReminders(FrenchMixin, RelanceCase):
             self._new_mails.filtered(lambda m: self.collector.partner_id in m.recipient_ids),
             "the calls are on the worklist, not one email each",
         )
+
+    @freeze_time("2026-02-01")
+    def test_scheduled_run_subscribes_collectors_not_the_superuser(self):
+        self.french.relance_collector_id = False
+        self.assertFalse(self.french.user_id)
+        with self.mock_mail_gateway():
+            self.env["relance.run"].with_user(SUPERUSER_ID)._cron_daily_run()
+        entries = self.env["relance.history"].search([("date", "=", date(2026, 2, 1))])
+        self.assertEqual(set(entries.mapped("state")), {"done"})
+        self.assertIn(self.collector.partner_id, self.customer.message_partner_ids)
+        robot = self.env.ref("base.partner_root")
+        self.assertNotIn(robot, (self.customer | self.french).message_partner_ids)

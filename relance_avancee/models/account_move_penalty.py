@@ -38,6 +38,7 @@ class AccountMove(models.Model):
     def _compute_relance_penalty_to_date(self):
         today = fields.Date.context_today(self)
         rate_cache = {}  # one reference-rate search per kind and half-year, not per invoice
+        allocation = self._relance_unbooked_allocation()  # once for all these invoices
         for move in self:
             if (
                 move.move_type != "out_invoice"
@@ -47,7 +48,9 @@ class AccountMove(models.Model):
                 move.relance_penalty_to_date = 0.0
                 continue
             try:
-                penalty = move._relance_compute_penalty(today, rate_cache=rate_cache)
+                penalty = move._relance_compute_penalty(
+                    today, rate_cache=rate_cache, allocation=allocation
+                )
             except UserError:  # a reference rate is missing: shown as 0, the run says why
                 move.relance_penalty_to_date = 0.0
                 continue
@@ -60,7 +63,7 @@ class AccountMove(models.Model):
 
     # --- public API ------------------------------------------------------------
 
-    def _relance_compute_penalty(self, date, date_from=None, rate_cache=None):
+    def _relance_compute_penalty(self, date, date_from=None, rate_cache=None, allocation=None):
         """Penalty of this invoice up to ``date`` (included), in the invoice's currency.
 
         Interest runs from the day after the due date (or after ``date_from`` when a
@@ -71,7 +74,8 @@ class AccountMove(models.Model):
         Returns ``{'days', 'rate', 'interest', 'indemnity', 'date_from', 'date_to',
         'periods'}``, ``rate`` being the rate of the last period, in percent per year.
         ``rate_cache`` (a dict) lets a caller computing many invoices share the
-        reference rates it already read.
+        reference rates it already read, ``allocation`` the unbooked payments'
+        allocation (``_relance_unbooked_allocation`` of all its invoices).
         """
         self.ensure_one()
         date = fields.Date.to_date(date)
@@ -79,7 +83,9 @@ class AccountMove(models.Model):
         start = self._relance_interest_start(date_from)
         periods = []
         if start and start <= date:
-            periods = self._relance_interest_periods(start, date, rate_cache=rate_cache)
+            periods = self._relance_interest_periods(
+                start, date, rate_cache=rate_cache, allocation=allocation
+            )
         interest = currency.round(sum(p["interest"] for p in periods))
         return {
             "days": sum(p["days"] for p in periods),
@@ -156,7 +162,7 @@ class AccountMove(models.Model):
 
     # --- timeline ------------------------------------------------------------
 
-    def _relance_payment_events(self):
+    def _relance_payment_events(self, allocation=None):
         """[(date, amount in invoice currency)] of what reduced the amount due, by date.
 
         Booked payments and credit notes (reconciliation partials) and payments
@@ -164,15 +170,17 @@ class AccountMove(models.Model):
         """
         partials, _exchange = self._get_reconciled_invoices_partials()
         events = [(counterpart.date, amount) for _partial, amount, counterpart in partials]
-        for (payment, invoice), amount in self._relance_unbooked_allocation().items():
+        if allocation is None:
+            allocation = self._relance_unbooked_allocation()
+        for (payment, invoice), amount in allocation.items():
             if invoice == self:
                 events.append((payment.date, amount))
         return sorted(events)
 
-    def _relance_interest_periods(self, start, end, rate_cache=None):
+    def _relance_interest_periods(self, start, end, rate_cache=None, allocation=None):
         """Split [start, end] at payment dates and half-years; interest of each piece."""
         currency = self.currency_id
-        events = self._relance_payment_events()
+        events = self._relance_payment_events(allocation)
         # What was paid up to the first day of interest included never bears interest:
         # a payment on day D stops the accrual from D on.
         unpaid = self.amount_total - sum(amount for day, amount in events if day <= start)

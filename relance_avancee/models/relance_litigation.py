@@ -96,8 +96,9 @@ class RelanceLitigation(models.Model):
         date = date or self.date_open
         principal = interest = indemnity = 0.0
         still_due = self.move_ids._relance_amount_due_map()
+        allocation = self.move_ids._relance_unbooked_allocation()
         for invoice in self.move_ids:
-            penalty = invoice._relance_compute_penalty(date)
+            penalty = invoice._relance_compute_penalty(date, allocation=allocation)
             convert = invoice.currency_id._convert
             args = (self.currency_id, self.company_id, date)
             principal += convert(still_due.get(invoice.id, 0.0), *args)

@@ -186,12 +186,16 @@ class RelanceMailer(models.AbstractModel):
 
     @api.model
     def _subscribe_collectors(self, partners):
+        """The customer's collector follows it: replies to reminders reach them.
+
+        Only real internal users: not the superuser of a scheduled run.
+        """
         executor = self.env["relance.executor"]
         by_collector = {}
         for partner in partners:
-            collector = executor._collector(partner).partner_id
-            by_collector.setdefault(collector, []).append(partner.id)
+            collector = executor._collector(partner)
+            if collector.active and collector._is_internal():
+                by_collector.setdefault(collector.partner_id, []).append(partner.id)
         followers = self.env["mail.followers"].sudo()
         for collector, partner_ids in by_collector.items():
-            if collector.active:
-                followers._insert_followers("res.partner", partner_ids, collector.ids)
+            followers._insert_followers("res.partner", partner_ids, collector.ids)

@@ -130,9 +130,10 @@ class RelanceLitigation(models.Model):
             ]
         )
         date = self.amounts_date or self.date_open
+        allocation = self.move_ids._relance_unbooked_allocation()
         for invoice in self.move_ids:
             kind = invoice._relance_debtor_kind()
-            penalty = invoice._relance_compute_penalty(date)
+            penalty = invoice._relance_compute_penalty(date, allocation=allocation)
             for period in penalty["periods"]:
                 writer.writerow(
                     [
