@@ -183,11 +183,15 @@ class RelanceRun(models.Model):
         self._refresh_partners(planned.filtered("to_validate").partner_id.with_env(self.env))
 
     def _note_broken_promises(self):
+        """Only the promises past their date and not noted yet are looked at."""
         promised = (
             self.env["res.partner"]
             .with_company(self.company_id)
             .search(
-                [("relance_promise_date", "!=", False), ("relance_promise_date", "<", self.date)]
+                [
+                    ("relance_promise_date", "<", self.date),
+                    ("relance_promise_broken_date", "=", False),
+                ]
             )
         )
         promised._relance_note_broken_promises(self.date)
