@@ -26,32 +26,32 @@ class TestCollectionKpis(RelanceCase):
         cls.kpi = cls.env["relance.kpi"]
 
     def test_receivable_and_overdue_ratio(self):
-        self.assertEqual(self.kpi.receivable(AS_OF, self.company), 5000.0)
-        self.assertEqual(self.kpi.current_receivable(AS_OF, self.company), 3000.0)
-        self.assertEqual(self.kpi.overdue_ratio(AS_OF, self.company), 40.0)
+        self.assertEqual(self.kpi._receivable(AS_OF, self.company), 5000.0)
+        self.assertEqual(self.kpi._current_receivable(AS_OF, self.company), 3000.0)
+        self.assertEqual(self.kpi._overdue_ratio(AS_OF, self.company), 40.0)
 
     def test_dso_countback(self):
         """5,000 absorbs March's 3,000 (30 days) then February's 2,000 (30 days): 60."""
-        self.assertEqual(self.kpi.dso(AS_OF, self.company), 60.0)
+        self.assertEqual(self.kpi._dso(AS_OF, self.company), 60.0)
         # On 15 March the receivable (5,000) equals the sales of 14 Feb - 15 March
         # (I1 3,000 and I2 2,000): one period, 30 days.
-        self.assertEqual(self.kpi.dso(date(2026, 3, 15), self.company), 30.0)
+        self.assertEqual(self.kpi._dso(date(2026, 3, 15), self.company), 30.0)
 
     def test_dso_partial_period(self):
         """On 20 March, receivable 5,000; sales of 19 Feb - 20 March: 3,000 (I1); of
         20 Jan - 18 Feb: 2,000 (I2): 30 + 30 = 60. Paying 1,000 more of I2 leaves 4,000:
         30 + 30 x 1,000 / 2,000 = 45."""
-        self.assertEqual(self.kpi.dso(date(2026, 3, 20), self.company), 60.0)
+        self.assertEqual(self.kpi._dso(date(2026, 3, 20), self.company), 60.0)
         self.pay(self.i2, 1000.0, "2026-03-19")
-        self.assertEqual(self.kpi.dso(date(2026, 3, 20), self.company), 45.0)
+        self.assertEqual(self.kpi._dso(date(2026, 3, 20), self.company), 45.0)
 
     def test_average_days_delinquent(self):
         """Best possible DSO on the current 3,000: 30 days; ADD = 60 - 30 = 30."""
-        self.assertEqual(self.kpi.add(AS_OF, self.company), 30.0)
+        self.assertEqual(self.kpi._average_days_delinquent(AS_OF, self.company), 30.0)
 
     def test_cei(self):
         """1 Jan - 31 March: (0 + 6,000 - 5,000) / (0 + 6,000 - 3,000) = 33.3 %."""
-        self.assertEqual(self.kpi.cei(date(2026, 1, 1), AS_OF, self.company), 33.3)
+        self.assertEqual(self.kpi._cei(date(2026, 1, 1), AS_OF, self.company), 33.3)
 
     def _history(self, invoice, channel, day, amount, **values):
         return self.env["relance.history"].create(
@@ -83,7 +83,7 @@ class TestCollectionKpis(RelanceCase):
         paid 12 days later. Costs: email 0.10, call 14."""
         self._history(self.i3, "email", date(2026, 2, 16), 1000.0)
         self._history(self.i2, "phone", date(2026, 3, 20), 2000.0)
-        groups = self.kpi.effectiveness(date(2026, 1, 1), AS_OF, self.company)
+        groups = self.kpi._effectiveness(date(2026, 1, 1), AS_OF, self.company)
         email, phone = groups["email"], groups["phone"]
         self.assertEqual(
             (email["share_7"], email["share_15"], email["share_30"]), (100.0, 100.0, 100.0)
@@ -108,9 +108,9 @@ class TestCollectionKpis(RelanceCase):
         date not reached) and the second broken; as of 10 April the first is kept."""
         self._promise_on_i2(date(2026, 4, 5), 500.0)
         self._promise_on_i2(date(2026, 3, 25), 2000.0)
-        self.assertEqual(self.kpi.promises(date(2026, 1, 1), AS_OF, self.company), (0, 1, 1))
+        self.assertEqual(self.kpi._promises(date(2026, 1, 1), AS_OF, self.company), (0, 1, 1))
         self.assertEqual(
-            self.kpi.promises(date(2026, 1, 1), date(2026, 4, 10), self.company), (1, 1, 0)
+            self.kpi._promises(date(2026, 1, 1), date(2026, 4, 10), self.company), (1, 1, 0)
         )
 
     def test_promise_kept_by_a_payment_not_booked_yet(self):
@@ -123,9 +123,9 @@ class TestCollectionKpis(RelanceCase):
         (refund.line_ids | self.i2.line_ids).filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         ).reconcile()
-        self.assertEqual(self.kpi.promises(date(2026, 1, 1), AS_OF, self.company), (0, 1, 0))
+        self.assertEqual(self.kpi._promises(date(2026, 1, 1), AS_OF, self.company), (0, 1, 0))
         self.pay(self.i2, 300.0, "2026-03-27", journal=self._unbooked_bank())
-        self.assertEqual(self.kpi.promises(date(2026, 1, 1), AS_OF, self.company), (1, 0, 0))
+        self.assertEqual(self.kpi._promises(date(2026, 1, 1), AS_OF, self.company), (1, 0, 0))
 
     def _unbooked_bank(self):
         bank = self.company_data["default_journal_bank"].copy({"name": "Unbooked bank"})
@@ -146,9 +146,9 @@ class TestCollectionKpis(RelanceCase):
         ).reconcile()
         payment = self.pay(self.i2, 200.0, "2026-03-24", journal=self._unbooked_bank())
         self.assertFalse(payment.move_id)
-        self.assertEqual(self.kpi.paid_after(entry, 7), {entry.id: 200.0})
-        self.assertEqual(self.kpi.paid_after(entry, 15), {entry.id: 700.0})
-        letter = self.kpi.effectiveness(date(2026, 3, 1), AS_OF, self.company)["letter"]
+        self.assertEqual(self.kpi._paid_after(entry, 7), {entry.id: 200.0})
+        self.assertEqual(self.kpi._paid_after(entry, 15), {entry.id: 700.0})
+        letter = self.kpi._effectiveness(date(2026, 3, 1), AS_OF, self.company)["letter"]
         self.assertEqual(
             (letter["share_7"], letter["share_15"], letter["share_30"]), (10.0, 35.0, 35.0)
         )
@@ -198,7 +198,7 @@ class TestCollectionKpis(RelanceCase):
                 group["cost_per_euro"],
             )
 
-        by_level = self.kpi.effectiveness(date(2026, 1, 1), AS_OF, self.company, "level")
+        by_level = self.kpi._effectiveness(date(2026, 1, 1), AS_OF, self.company, "level")
         self.assertEqual(
             {key_: figures(group) for key_, group in by_level.items()},
             {
@@ -206,7 +206,7 @@ class TestCollectionKpis(RelanceCase):
                 levels[2].id: (2, 2900.0, 10.3, 27.6, 27.6, 28.0, 0.035),
             },
         )
-        by_typology = self.kpi.effectiveness(date(2026, 1, 1), AS_OF, self.company, "typology")
+        by_typology = self.kpi._effectiveness(date(2026, 1, 1), AS_OF, self.company, "typology")
         self.assertEqual(
             {key_: figures(group) for key_, group in by_typology.items()},
             {
@@ -226,7 +226,7 @@ class TestCollectionKpis(RelanceCase):
     def test_top_late_payers(self):
         other = self.env["res.partner"].create({"name": "Small late payer"})
         self.make_invoice(other, "2026-03-01", 100.0, invoice_date="2026-02-01")
-        top = self.kpi.top_late_payers(AS_OF, self.company)
+        top = self.kpi._top_late_payers(AS_OF, self.company)
         self.assertEqual(top, [(self.customer.id, 2000.0), (other.id, 100.0)])
         dashboard = self.env["relance.kpi.dashboard"].create(
             {"date_from": date(2026, 1, 1), "date_to": AS_OF}
@@ -240,7 +240,7 @@ class TestCollectionKpis(RelanceCase):
     def test_buckets_over_time(self):
         """Month ends: 31 Jan: I3 1,000 not due; 28 Feb: I2 2,000 not due, I3 paid;
         31 March: I1 3,000 not due, I2 2,000 in 1-30."""
-        history = dict(self.kpi.bucket_history(AS_OF, self.company, months=3))
+        history = dict(self.kpi._bucket_history(AS_OF, self.company, months=3))
         self.assertEqual(list(history), [date(2026, 1, 31), date(2026, 2, 28), AS_OF])
         self.assertEqual(history[date(2026, 1, 31)][:2], [1000.0, 0.0])
         self.assertEqual(history[date(2026, 2, 28)][:2], [2000.0, 0.0])

@@ -115,10 +115,10 @@ class TestAgedBalance(AgedBalanceCase):
     def test_subtotals_by_typology_and_collector(self):
         self.partner_b.relance_typology_id = self.env.ref("relance_avancee.relance_typology_risk")
         rows = self.env["relance.aged.balance"].compute(AS_OF, partner_ids=self.partners)
-        by_typology = self.env["relance.aged.balance"].summarize(rows, "typology_id")
+        by_typology = self.env["relance.aged.balance"]._summarize(rows, "typology_id")
         risk = self.env.ref("relance_avancee.relance_typology_risk").id
         self.assertEqual(by_typology[risk]["total"], 3000.0)
-        by_collector = self.env["relance.aged.balance"].summarize(rows, "collector_id")
+        by_collector = self.env["relance.aged.balance"]._summarize(rows, "collector_id")
         self.assertEqual(by_collector[self.collector.id]["total"], 3300.0)
 
     def test_disputed_amount_when_the_disputes_addon_is_installed(self):
@@ -138,7 +138,7 @@ class TestAgedBalance(AgedBalanceCase):
         a = self.aged()[self.partner_a.id]
         self.assertEqual(a["buckets"], [1000.0, 2000.0, 0.0, 300.0])
         self.assertEqual(
-            self.env["relance.aged.balance"].bucket_labels(),
+            self.env["relance.aged.balance"]._bucket_labels(),
             ["Not due", "1-45", "46-90", "Over 90"],
         )
         with self.assertRaisesRegex(ValidationError, "increasing positive"):

@@ -120,14 +120,20 @@ class TestHistoryIsATrace(RelanceCase):
             )
         )
 
-    def test_collector_validates_a_planned_litigation(self):
-        """Validation runs as the engine: the collector's action blocks the customer."""
+    def test_only_a_manager_validates_a_planned_litigation(self):
+        """Litigation is a manager's decision; validation then runs as the engine and
+        blocks the customer."""
         self.invoice.write(
             {"relance_level_id": self.levels[3].id, "relance_last_date": "2026-03-02"}
         )
         entry = self.run_on(date(2026, 4, 1)).history_ids
         self.assertRecordValues(entry, [{"channel": "litigation", "state": "planned"}])
-        entry.with_user(self.collector).action_validate()
+        with self.assertRaisesRegex(AccessError, "manager"):
+            entry.with_user(self.collector).action_validate()
+        self.assertEqual(entry.state, "planned")
+        self.assertFalse(self.customer.relance_litigation)
+        manager = self._create_relance_user("litmgr", ["relance_avancee.group_relance_manager"])
+        entry.with_user(manager).action_validate()
         self.assertEqual(entry.state, "done")
         self.assertTrue(self.customer.relance_litigation)
         self.assertTrue(self.customer.relance_blocked)

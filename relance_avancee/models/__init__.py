@@ -2,6 +2,7 @@ from . import account_move
 from . import account_move_penalty
 from . import account_move_prevention
 from . import account_payment
+from . import ir_attachment
 from . import mail_activity
 from . import mail_template
 from . import relance_demo

@@ -31,6 +31,8 @@ class RelanceExecutor(models.AbstractModel):
     def _execute(self, entries):
         """Carry out ``entries``; history traces are written as the engine (superuser),
         messages and activities still in the name of the current user."""
+        if not self.env.su:
+            entries.with_env(self.env)._check_user_may_execute()
         entries = entries.sudo().filtered(lambda e: e.state == "planned" and not e.executed)
         entries = self._recheck(entries)
         if not entries:

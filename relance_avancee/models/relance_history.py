@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..access import check_collector, check_manager, is_manager
 from .relance_level import CHANNELS
 
 OUTCOMES = [
@@ -17,9 +18,9 @@ OUTCOMES = [
 FIELDS_WRITABLE_WHEN_DONE = {"attachment_id", "message_id", "printed", "document_state", "error"}
 # Fields a user may still write on a done entry: a letter was printed and posted.
 FIELDS_USER_WRITABLE_WHEN_DONE = {"printed"}
-# Links a user may add to a done entry when it has none yet (e.g. the written
-# confirmation of a call), never replace.
-LINKS_USER_MAY_ADD = {"attachment_id", "message_id"}
+# Evidence linked to an action (document, message): written by the engine and the
+# call wizard only, as superuser, never by a user.
+LINKS_ENGINE_ONLY = {"attachment_id", "message_id"}
 # Fields only the engine writes (as superuser): by which run, how the document went.
 ENGINE_FIELDS = {"run_id", "document_state", "error", "penalty_ids"}
 # What a planned action is about: set by the engine or a manager, never by a collector
@@ -130,38 +131,27 @@ class RelanceHistory(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self._relance_is_engine_or_manager():
+        if not self.env.su:
             for vals in vals_list:
-                self._check_user_values(vals)
-                links = LINKS_USER_MAY_ADD.intersection(key for key, v in vals.items() if v)
-                if links:
-                    raise AccessError(
-                        _(
-                            "Only the dunning engine writes these fields of a dunning action: %s.",
-                            ", ".join(sorted(links)),
-                        )
-                    )
-        return super().create(vals_list)
+                self._check_engine_links(vals)
+                if not self._relance_is_engine_or_manager():
+                    self._check_user_values(vals)
+        entries = super().create(vals_list)
+        if not self.env.su:
+            entries._check_user_choices()
+        return entries
 
     def write(self, vals):
         if not self.env.su:
-            done = self.filtered(lambda e: e.state == "done")
-            changed = set(vals) - FIELDS_USER_WRITABLE_WHEN_DONE
-            if done and any(
-                name not in LINKS_USER_MAY_ADD or any(done.mapped(name)) for name in changed
-            ):
+            if any(e.state == "done" for e in self) and set(vals) - FIELDS_USER_WRITABLE_WHEN_DONE:
                 raise UserError(
                     _("A dunning action that is done is a trace: it cannot be changed.")
                 )
-            if set(vals) & LINKS_USER_MAY_ADD and any(
-                entry[name] for entry in self for name in set(vals) & LINKS_USER_MAY_ADD
-            ):
-                raise UserError(
-                    _("The document or message of a dunning action cannot be replaced.")
-                )
+            self._check_engine_links(vals)
             if not self._relance_is_engine_or_manager():
                 self._check_user_values(vals)
                 self._check_content_unchanged(vals)
+                self._check_user_date(vals.get("date"), phone=False)
         elif set(vals) - FIELDS_WRITABLE_WHEN_DONE and any(e.state == "done" for e in self):
             if not self.env.context.get("relance_history_closing"):
                 raise UserError(
@@ -170,7 +160,143 @@ class RelanceHistory(models.Model):
         return super().write(vals)
 
     def _relance_is_engine_or_manager(self):
-        return self.env.su or self.env.user.has_group("relance_avancee.group_relance_manager")
+        return is_manager(self.env)
+
+    def _check_engine_links(self, vals):
+        """The document and message of an action are evidence (the litigation file
+        sends them to the lawyer): only the engine and the call wizard link them, to
+        records they made for that action."""
+        links = LINKS_ENGINE_ONLY.intersection(vals)
+        if links:
+            raise AccessError(
+                _(
+                    "Only the dunning engine writes these fields of a dunning action: %s.",
+                    ", ".join(sorted(links)),
+                )
+            )
+
+    def _check_user_date(self, value, phone):
+        """Below manager an action is dated today (a call may be planned later)."""
+        if not value or self._relance_is_engine_or_manager():
+            return
+        today = fields.Date.context_today(self)
+        value = fields.Date.to_date(value)
+        if value != today and not (phone and value > today):
+            raise AccessError(
+                _(
+                    "A dunning action is dated today (%(today)s), not %(date)s: only a "
+                    "collections manager may date it otherwise.",
+                    today=today,
+                    date=value,
+                )
+            )
+
+    def _check_user_choices(self):
+        """What a user chose for an action (customer, invoices, level, date) must be
+        theirs to act on: the executor carries it out as superuser."""
+        below_manager = not self._relance_is_engine_or_manager()
+        for entry in self:
+            phone = entry.channel == "phone"
+            entry._check_invoices_of_customer()
+            if below_manager:
+                if not phone:
+                    entry._check_invoices_open()
+                entry._check_user_date(entry.date, phone=phone)
+                if entry.level_id or not phone:
+                    entry._check_level_of_customer()
+
+    def _check_user_may_execute(self):
+        """Re-checked by the executor before it acts as superuser: what a user planned
+        is still theirs to act on, and a user runs today's actions only."""
+        if self._relance_is_engine_or_manager():
+            return
+        today = fields.Date.context_today(self)
+        for entry in self:
+            if not entry.run_id:
+                entry._check_user_choices()
+                continue
+            if entry.channel == "litigation":
+                check_manager(
+                    self.env,
+                    _("Handing a customer over to litigation is a collections manager's decision."),
+                )
+            if entry.date > today:
+                raise AccessError(
+                    _(
+                        "A dunning action dated %s cannot be carried out before that day.",
+                        entry.date,
+                    )
+                )
+
+    def _check_invoices_of_customer(self):
+        partner = self.partner_id
+        if partner != partner.commercial_partner_id:
+            raise ValidationError(
+                _(
+                    "A dunning action is about a customer (%s), not one of its contacts.",
+                    partner.commercial_partner_id.display_name,
+                )
+            )
+        others = self.move_ids.filtered(
+            lambda m: (
+                m.commercial_partner_id != partner
+                or m.company_id != self.company_id
+                or m.move_type != "out_invoice"
+                or m.state != "posted"
+            )
+        )
+        if others:
+            raise ValidationError(
+                _(
+                    "Only posted invoices of %(customer)s in %(company)s can be part of its "
+                    "dunning action: %(moves)s.",
+                    customer=partner.display_name,
+                    company=self.company_id.name,
+                    moves=", ".join(others.sudo().mapped("display_name")),
+                )
+            )
+
+    def _check_level_of_customer(self):
+        """The level belongs to the customer's plan, with its own channel; litigation
+        is a manager's decision."""
+        level = self.level_id
+        plan = self.partner_id.with_company(self.company_id)._relance_effective_plan(
+            self.company_id
+        )
+        if not level or level.plan_id != plan or self.channel != level.channel:
+            raise ValidationError(
+                _(
+                    "A dunning action follows a level of %(customer)s's plan (%(plan)s) "
+                    "with the level's own channel.",
+                    customer=self.partner_id.display_name,
+                    plan=plan.name or "-",
+                )
+            )
+        if self.channel == "litigation":
+            check_manager(
+                self.env,
+                _("Handing a customer over to litigation is a collections manager's decision."),
+            )
+
+    def _check_invoices_open(self):
+        """A reminder is about invoices still due and not held (dispute, exclusion)."""
+        if not self.move_ids:
+            raise ValidationError(_("A reminder names the invoices it is about."))
+        held = self.move_ids.filtered(
+            lambda m: (
+                m.relance_amount_due <= 0
+                or m.relance_suspended
+                or m.commercial_partner_id.with_company(self.company_id).relance_excluded
+            )
+        )
+        if held:
+            raise ValidationError(
+                _(
+                    "These invoices are paid, suspended (e.g. a dispute) or excluded from "
+                    "dunning: %s.",
+                    ", ".join(held.mapped("display_name")),
+                )
+            )
 
     def _check_user_values(self, vals):
         """What a collector may write: plan, validate, cancel, log a call.
@@ -228,6 +354,7 @@ class RelanceHistory(models.Model):
 
     def action_log_call(self):
         self.ensure_one()
+        check_collector(self.env)
         return {
             "type": "ir.actions.act_window",
             "name": _("Log the Call"),

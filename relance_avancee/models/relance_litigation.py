@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..access import check_manager
+
 LITIGATION_STATES = [
     ("draft", "Draft"),
     ("sent_to_lawyer", "Sent to lawyer"),
@@ -208,8 +210,7 @@ class RelanceLitigation(models.Model):
         """Write the uncollectable residual off: the untaxed part to the loss account, the
         VAT part back to the invoices' tax accounts (CGI art. 272), and settle the invoices."""
         self.ensure_one()
-        if not self.env.user.has_group("relance_avancee.group_relance_manager"):
-            raise UserError(_("Only a collections manager can write off a debt."))
+        check_manager(self.env, _("Only a collections manager can write off a debt."))
         account = self.company_id.relance_writeoff_account_id
         if not account:
             raise UserError(_("Set the write-off account in Settings > Collections first."))

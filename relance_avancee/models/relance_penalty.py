@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..access import check_manager
+
 
 class RelancePenalty(models.Model):
     """One charge of late-payment penalties for one overdue invoice and one period.
@@ -186,6 +188,7 @@ class RelancePenalty(models.Model):
         are removed (the invoice is cancelled when nothing remains); on a posted one a
         credit note for their amount is issued and matched with it. Traced in the
         chatter of the penalty invoice and of the customer."""
+        check_manager(self.env, _("Only a collections manager may waive penalties."))
         reason = (reason or "").strip()
         if not reason:
             raise UserError(_("Give the reason for waiving the penalty."))
@@ -278,6 +281,7 @@ class RelancePenalty(models.Model):
         return credit_note
 
     def action_open_waive_wizard(self):
+        check_manager(self.env, _("Only a collections manager may waive penalties."))
         charged = self.filtered(lambda p: p.state == "charged")
         if not charged:
             raise UserError(_("Select penalties that are still charged."))

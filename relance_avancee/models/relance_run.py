@@ -6,8 +6,10 @@ from contextlib import contextmanager
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import db_connect
+
+from ..access import check_collector, is_manager
 
 _logger = logging.getLogger(__name__)
 
@@ -107,16 +109,57 @@ class RelanceRun(models.Model):
                 failed=run.count_failed,
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_user_may_run(vals.get("date"), vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_user_may_run(vals.get("date"), vals)
+        return super().write(vals)
+
+    def _check_user_may_run(self, day, vals=None):
+        """The state of a run is the engine's; below manager, a run is today's.
+
+        A run dated later would charge penalties up to that date and move every
+        invoice a level up with a future last date.
+        """
+        if self.env.su:
+            return
+        if vals and "state" in vals:
+            raise AccessError(_("The state of a dunning run is set by the dunning engine only."))
+        if day and not is_manager(self.env):
+            day = fields.Date.to_date(day)
+            today = fields.Date.context_today(self)
+            if day != today:
+                raise AccessError(
+                    _(
+                        "Only a collections manager may run the dunning engine on another day "
+                        "than today (%(today)s, not %(day)s).",
+                        today=today,
+                        day=day,
+                    )
+                )
+
     @api.model
     def _get_or_create(self, company, date):
         run = self.search([("company_id", "=", company.id), ("date", "=", date)], limit=1)
         return run or self.create({"company_id": company.id, "date": date})
+
+    @api.model
+    def action_run_today(self):
+        """Today's run of the current company, created when missing, then run."""
+        check_collector(self.env)
+        run = self._get_or_create(self.env.company, fields.Date.context_today(self))
+        return run.action_run()
 
     # --- user actions ------------------------------------------------------
 
     def action_preview(self):
         """List what the run would do, without doing anything."""
         self.ensure_one()
+        check_collector(self.env)
         decisions = self._engine()._compute_decisions(self.company_id, self.date)
         self.preview_ids.unlink()
         self.env["relance.run.preview"].create(
@@ -125,7 +168,9 @@ class RelanceRun(models.Model):
         return self._action_open()
 
     def action_run(self):
+        check_collector(self.env)
         for run in self:
+            run._check_user_may_run(run.date)
             run._run(commit=False)
         if len(self) == 1:
             return self._action_open(notify=True)
@@ -164,7 +209,7 @@ class RelanceRun(models.Model):
         """Render the documents left; the run is done once none remains."""
         remaining = self._render_document_batches(commit, max_batches, progress)
         if not remaining:
-            self.state = "done"
+            self._set_state("done")
             self.preview_ids.unlink()
         if commit:
             self._commit()
@@ -172,7 +217,7 @@ class RelanceRun(models.Model):
 
     def _plan(self):
         """Turn today's decisions into planned history entries (idempotent)."""
-        self.state = "running"
+        self._set_state("running")
         self._note_broken_promises()
         decisions = self._engine()._compute_decisions(self.company_id, self.date)
         # Planned by the engine, whoever starts the run.
@@ -181,6 +226,10 @@ class RelanceRun(models.Model):
         )
         # Actions waiting for a collector put their customer on today's worklist.
         self._refresh_partners(planned.filtered("to_validate").partner_id.with_env(self.env))
+
+    def _set_state(self, state):
+        """Only the engine moves a run from draft to running to done."""
+        self.sudo().write({"state": state})
 
     def _note_broken_promises(self):
         """Only the promises past their date and not noted yet are looked at."""

@@ -62,6 +62,7 @@ class RelanceTypology(models.Model):
 
     def action_open_partners(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.res_partner_action_customer"
         )

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..access import check_manager
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -46,4 +48,5 @@ class ResConfigSettings(models.TransientModel):
     )
 
     def action_relance_open_plans(self):
+        check_manager(self.env)
         return self.env["ir.actions.act_window"]._for_xml_id("relance_avancee.relance_plan_action")

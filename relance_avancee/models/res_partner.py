@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_date
 
+from ..access import check_collector, check_internal, check_manager
+
 # Dunning settings and state live on the commercial partner; contacts share them.
 RELANCE_COMMERCIAL_FIELDS = [
     "relance_typology_id",
@@ -253,6 +255,7 @@ class ResPartner(models.Model):
 
     def action_relance_log_call(self):
         self.ensure_one()
+        check_collector(self.env)
         partner = self.commercial_partner_id
         planned = self.env["relance.history"].search(
             [("partner_id", "=", partner.id), ("channel", "=", "phone"), ("state", "=", "planned")],
@@ -273,6 +276,7 @@ class ResPartner(models.Model):
         )
 
     def action_relance_send_now(self):
+        check_collector(self.env)
         return {
             "type": "ir.actions.act_window",
             "name": _("Send Reminder Now"),
@@ -283,6 +287,7 @@ class ResPartner(models.Model):
         }
 
     def action_relance_exclude(self):
+        check_collector(self.env)
         return {
             "type": "ir.actions.act_window",
             "name": _("Exclude From Dunning"),
@@ -293,6 +298,7 @@ class ResPartner(models.Model):
         }
 
     def action_relance_include(self):
+        check_collector(self.env)
         for partner in self.commercial_partner_id.filtered("relance_excluded"):
             partner.write({"relance_excluded": False, "relance_exclusion_reason": False})
             partner.message_post(body=_("Dunning resumed for this customer."))
@@ -305,6 +311,7 @@ class ResPartner(models.Model):
 
     def action_relance_open_history(self):
         self.ensure_one()
+        check_collector(self.env)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "relance_avancee.relance_history_action"
         )
@@ -314,6 +321,7 @@ class ResPartner(models.Model):
 
     def action_relance_open_invoices(self):
         self.ensure_one()
+        check_internal(self.env)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )
@@ -350,6 +358,7 @@ class ResPartner(models.Model):
         return ", ".join(parts) + "."
 
     def action_relance_block_wizard(self):
+        check_manager(self.env)
         return {
             "type": "ir.actions.act_window",
             "name": _("Block or Unblock"),

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from ..access import check_collector
+
 
 class ResPartner(models.Model):
     """The collector's call screen: what to know before and during a collection call."""
@@ -183,6 +185,7 @@ class ResPartner(models.Model):
 
     def action_relance_call_screen(self):
         self.ensure_one()
+        check_collector(self.env)
         return {
             "type": "ir.actions.act_window",
             "name": _("Call %s", self.commercial_partner_id.name),
@@ -198,6 +201,7 @@ class ResPartner(models.Model):
     def action_relance_outcome(self):
         """Outcome buttons of the call screen: the call outcome wizard, preset."""
         self.ensure_one()
+        check_collector(self.env)
         action = self.action_relance_log_call()
         outcome = self.env.context.get("relance_outcome")
         if outcome:

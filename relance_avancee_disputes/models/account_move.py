@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
 
+from odoo.addons.relance_avancee.access import check_collector
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -53,6 +55,7 @@ class AccountMove(models.Model):
         return problems
 
     def action_relance_report_dispute(self):
+        check_collector(self.env)
         partner = self.commercial_partner_id[:1]
         return {
             "type": "ir.actions.act_window",

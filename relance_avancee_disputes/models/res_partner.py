@@ -1,5 +1,7 @@
 from odoo import _, fields, models, tools
 
+from odoo.addons.relance_avancee.access import check_collector, check_internal
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -35,6 +37,7 @@ class ResPartner(models.Model):
 
     def action_relance_open_disputes(self):
         self.ensure_one()
+        check_internal(self.env)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "relance_avancee_disputes.relance_dispute_action"
         )
@@ -44,6 +47,7 @@ class ResPartner(models.Model):
 
     def action_relance_report_dispute(self):
         self.ensure_one()
+        check_collector(self.env)
         return {
             "type": "ir.actions.act_window",
             "name": _("Report a Dispute"),

@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.relance_avancee.access import check_receivables_reader
+
 # Residual of each receivable line as of a date: payments, credit notes and
 # reconciliations dated after that date do not count (partials are dated by the
 # later of their two lines, Odoo's max_date).
@@ -66,8 +68,10 @@ class RelanceAgedBalance(models.AbstractModel):
         'in_dispute', 'in_process', 'overdue'}``; ``lines`` holds one dict per open item:
         ``{'move_id', 'line_id', 'date_due', 'residual', 'days_overdue', 'bucket',
         'in_dispute', 'in_process'}``. Amounts in company currency; buckets in the order
-        of :meth:`bucket_labels`.
+        of :meth:`_bucket_labels`. Collectors and accounting users only: the SQL
+        reads every customer's receivables, whatever the record rules.
         """
+        check_receivables_reader(self.env)
         date = fields.Date.to_date(date)
         companies = self._companies(company_ids)
         bounds = companies[:1]._relance_bucket_bounds()
@@ -113,7 +117,7 @@ class RelanceAgedBalance(models.AbstractModel):
         return sorted(partners.values(), key=lambda p: (-p["total"], p["partner_id"]))
 
     @api.model
-    def bucket_labels(self, company=None):
+    def _bucket_labels(self, company=None):
         bounds = (company or self.env.company)._relance_bucket_bounds()
         labels = [_("Not due")]
         low = 1
@@ -124,7 +128,7 @@ class RelanceAgedBalance(models.AbstractModel):
         return labels
 
     @api.model
-    def summarize(self, partners, key):
+    def _summarize(self, partners, key):
         """Subtotals of ``compute()`` rows by ``key`` ('typology_id' or 'collector_id'):
         ``{key: {'total', 'buckets', 'count', 'in_dispute', 'in_process'}}``."""
         groups = {}

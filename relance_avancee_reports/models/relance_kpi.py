@@ -18,7 +18,7 @@ class RelanceKpi(models.AbstractModel):
     # --- ledger figures ----------------------------------------------------------
 
     @api.model
-    def receivable(self, date, company):
+    def _receivable(self, date, company):
         """Receivable balance of ``company`` on ``date`` (posted lines dated up to it)."""
         self.env["account.move.line"].flush_model()
         self.env.cr.execute(
@@ -39,7 +39,7 @@ class RelanceKpi(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def sales(self, date_from, date_to, company):
+    def _sales(self, date_from, date_to, company):
         """Customer invoicing (net of credit notes) between two dates, company currency."""
         groups = self.env["account.move"]._read_group(
             [
@@ -55,7 +55,7 @@ class RelanceKpi(models.AbstractModel):
         return groups[0][0] or 0.0
 
     @api.model
-    def current_receivable(self, date, company):
+    def _current_receivable(self, date, company):
         """Part of the receivable not due yet on ``date``."""
         rows = self.env["relance.aged.balance"].compute(date, company_ids=company.ids)
         return sum(row["buckets"][0] for row in rows)
@@ -63,21 +63,21 @@ class RelanceKpi(models.AbstractModel):
     # --- KPIs ------------------------------------------------------------------------
 
     @api.model
-    def dso(self, date, company, receivable=None):
+    def _dso(self, date, company, receivable=None):
         """Days sales outstanding, countback method over 30-day periods.
 
         The receivable is matched against the sales of the latest period, then the one
         before, and so on: each period fully absorbed counts 30 days, the last one the
         share it absorbs.
         """
-        remaining = self.receivable(date, company) if receivable is None else receivable
+        remaining = self._receivable(date, company) if receivable is None else receivable
         days = 0.0
         period_end = date
         for _period in range(24):
             if remaining <= 0:
                 break
             period_start = period_end - timedelta(days=PERIOD_DAYS - 1)
-            sales = self.sales(period_start, period_end, company)
+            sales = self._sales(period_start, period_end, company)
             if sales <= 0:
                 days += PERIOD_DAYS
             elif remaining >= sales:
@@ -90,32 +90,32 @@ class RelanceKpi(models.AbstractModel):
         return round(days, 1)
 
     @api.model
-    def add(self, date, company):
+    def _average_days_delinquent(self, date, company):
         """Average days delinquent: DSO minus the best possible DSO (current part only)."""
-        best = self.dso(date, company, receivable=self.current_receivable(date, company))
-        return round(self.dso(date, company) - best, 1)
+        best = self._dso(date, company, receivable=self._current_receivable(date, company))
+        return round(self._dso(date, company) - best, 1)
 
     @api.model
-    def cei(self, date_from, date_to, company):
+    def _cei(self, date_from, date_to, company):
         """Collection effectiveness index over a period, in percent."""
-        begin = self.receivable(date_from - timedelta(days=1), company)
-        sales = self.sales(date_from, date_to, company)
-        end = self.receivable(date_to, company)
-        end_current = self.current_receivable(date_to, company)
+        begin = self._receivable(date_from - timedelta(days=1), company)
+        sales = self._sales(date_from, date_to, company)
+        end = self._receivable(date_to, company)
+        end_current = self._current_receivable(date_to, company)
         collectible = begin + sales - end_current
         return round((begin + sales - end) / collectible * 100.0, 1) if collectible else 0.0
 
     @api.model
-    def overdue_ratio(self, date, company):
-        total = self.receivable(date, company)
+    def _overdue_ratio(self, date, company):
+        total = self._receivable(date, company)
         return (
-            round((total - self.current_receivable(date, company)) / total * 100.0, 1)
+            round((total - self._current_receivable(date, company)) / total * 100.0, 1)
             if total
             else 0.0
         )
 
     @api.model
-    def bucket_history(self, date, company, months=6):
+    def _bucket_history(self, date, company, months=6):
         """[(month end, [amount per bucket])] for the last ``months`` month ends up to
         ``date`` (the last one being ``date`` itself)."""
         aged = self.env["relance.aged.balance"]
@@ -127,12 +127,12 @@ class RelanceKpi(models.AbstractModel):
         history = []
         for point in reversed(points):
             rows = aged.compute(point, company_ids=company.ids)
-            width = len(aged.bucket_labels(company))
+            width = len(aged._bucket_labels(company))
             history.append((point, [sum(r["buckets"][i] for r in rows) for i in range(width)]))
         return history
 
     @api.model
-    def top_late_payers(self, date, company, limit=10):
+    def _top_late_payers(self, date, company, limit=10):
         rows = self.env["relance.aged.balance"].compute(date, company_ids=company.ids)
         late = sorted((row for row in rows if row["overdue"] > 0), key=lambda r: -r["overdue"])[
             :limit
@@ -142,7 +142,7 @@ class RelanceKpi(models.AbstractModel):
     # --- dunning effectiveness -----------------------------------------------------
 
     @api.model
-    def paid_after(self, entries, days):
+    def _paid_after(self, entries, days):
         """{entry id: cash collected on its invoices within ``days`` days after it}.
 
         Capped at the amount the entry reminded. See :meth:`_collections`.
@@ -219,7 +219,7 @@ class RelanceKpi(models.AbstractModel):
         return allocation
 
     @api.model
-    def effectiveness(self, date_from, date_to, company, group_by="channel"):
+    def _effectiveness(self, date_from, date_to, company, group_by="channel"):
         """Per channel (or level, typology): actions, reminded amount, share paid within
         7, 15 and 30 days, cost, and cost per euro collected within 30 days."""
         entries = self.env["relance.history"].search(
@@ -231,7 +231,7 @@ class RelanceKpi(models.AbstractModel):
                 ("amount_due", ">", 0),
             ]
         )
-        paid = {days: self.paid_after(entries, days) for days in EFFECT_WINDOWS}
+        paid = {days: self._paid_after(entries, days) for days in EFFECT_WINDOWS}
         costs = company._relance_channel_costs()
         groups = defaultdict(
             lambda: {
@@ -266,7 +266,7 @@ class RelanceKpi(models.AbstractModel):
         return entry.channel
 
     @api.model
-    def promises(self, date_from, date_to, company):
+    def _promises(self, date_from, date_to, company):
         """(kept, broken, pending) promises made in the period, as known on ``date_to``.
 
         Kept: the cash collected on the invoices from the promise up to its date (and

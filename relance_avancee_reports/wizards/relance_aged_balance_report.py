@@ -58,7 +58,7 @@ class RelanceAgedBalanceReport(models.TransientModel):
         companies = self._companies()
         rows = self._rows()
         aged = self.env["relance.aged.balance"]
-        labels = aged.bucket_labels(companies[:1])
+        labels = aged._bucket_labels(companies[:1])
         partners = self.env["res.partner"].browse([r["partner_id"] for r in rows])
         names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
         total = sum(r["total"] for r in rows)
@@ -72,8 +72,8 @@ class RelanceAgedBalanceReport(models.TransientModel):
                 line["share"] = share(line["residual"])
                 line["disputed_amount"] = line["residual"] if line["in_dispute"] else 0.0
         buckets = [sum(r["buckets"][i] for r in rows) for i in range(len(labels))]
-        by_typology = self._named(aged.summarize(rows, "typology_id"), "relance.typology")
-        by_collector = self._named(aged.summarize(rows, "collector_id"), "res.users")
+        by_typology = self._named(aged._summarize(rows, "typology_id"), "relance.typology")
+        by_collector = self._named(aged._summarize(rows, "collector_id"), "res.users")
         for _name, group in by_typology + by_collector:
             group["share"] = share(group["total"])
         return {

@@ -38,12 +38,12 @@ class RelanceKpiDashboard(models.TransientModel):
         kpi = self.env["relance.kpi"]
         for board in self:
             company, day = board.company_id, board.date_to
-            board.receivable = kpi.receivable(day, company)
-            board.overdue_ratio = kpi.overdue_ratio(day, company)
-            board.dso = kpi.dso(day, company)
-            board.add = kpi.add(day, company)
-            board.cei = kpi.cei(board.date_from, day, company)
-            kept, broken, pending = kpi.promises(board.date_from, day, company)
+            board.receivable = kpi._receivable(day, company)
+            board.overdue_ratio = kpi._overdue_ratio(day, company)
+            board.dso = kpi._dso(day, company)
+            board.add = kpi._average_days_delinquent(day, company)
+            board.cei = kpi._cei(board.date_from, day, company)
+            kept, broken, pending = kpi._promises(board.date_from, day, company)
             board.promises_kept, board.promises_broken, board.promises_pending = (
                 kept,
                 broken,
@@ -57,7 +57,7 @@ class RelanceKpiDashboard(models.TransientModel):
         kpi = self.env["relance.kpi"]
         values = []
         for group_by in ("channel", "level", "typology"):
-            groups = kpi.effectiveness(self.date_from, self.date_to, self.company_id, group_by)
+            groups = kpi._effectiveness(self.date_from, self.date_to, self.company_id, group_by)
             for key, group in groups.items():
                 values.append(self._line_values(group_by, key, group))
         self.env["relance.kpi.effect.line"].create(values)
@@ -75,7 +75,7 @@ class RelanceKpiDashboard(models.TransientModel):
         """Amounts per bucket at the last six month ends, for the trend graph."""
         self.bucket_line_ids.unlink()
         kpi = self.env["relance.kpi"]
-        labels = self.env["relance.aged.balance"].bucket_labels(self.company_id)
+        labels = self.env["relance.aged.balance"]._bucket_labels(self.company_id)
         self.env["relance.kpi.bucket.line"].create(
             [
                 {
@@ -84,7 +84,7 @@ class RelanceKpiDashboard(models.TransientModel):
                     "bucket": f"{index}. {labels[index]}",
                     "amount": amount,
                 }
-                for point, amounts in kpi.bucket_history(self.date_to, self.company_id)
+                for point, amounts in kpi._bucket_history(self.date_to, self.company_id)
                 for index, amount in enumerate(amounts)
             ]
         )
@@ -92,7 +92,7 @@ class RelanceKpiDashboard(models.TransientModel):
     def _refresh_late_payers(self):
         """The customers with the largest overdue amount on the As Of date."""
         self.late_line_ids.unlink()
-        top = self.env["relance.kpi"].top_late_payers(self.date_to, self.company_id)
+        top = self.env["relance.kpi"]._top_late_payers(self.date_to, self.company_id)
         self.env["relance.kpi.late.line"].create(
             [
                 {

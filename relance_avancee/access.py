@@ -1,0 +1,51 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Who may do what in collections: the one place where the addons' access rules are
+written (reports, engine, history, runs), so that every screen asks the same question.
+
+Each function takes the caller's environment: ``env.su`` is the engine (cron, code
+that switched to superuser after its own checks). Never pass ``env.user.env``: the
+user record of an environment is always in superuser mode.
+"""
+
+from odoo.exceptions import AccessError
+
+COLLECTOR = "relance_avancee.group_relance_user"
+MANAGER = "relance_avancee.group_relance_manager"
+# Those who may read the receivables book (aged balance, KPIs): collectors and
+# accounting users. Salespeople and portal customers may not.
+RECEIVABLES_READERS = (COLLECTOR, "account.group_account_invoice", "account.group_account_readonly")
+
+
+def is_manager(env):
+    """The engine or a collections manager."""
+    return env.su or env.user.has_group(MANAGER)
+
+
+def is_collector(env):
+    return env.su or env.user.has_group(COLLECTOR)
+
+
+def check_receivables_reader(env):
+    """Raise unless the caller may read every customer's receivables."""
+    if env.su or any(env.user.has_group(group) for group in RECEIVABLES_READERS):
+        return
+    raise AccessError(
+        env._("Only collectors and accounting users may read the customers' receivables.")
+    )
+
+
+def check_collector(env):
+    if not is_collector(env):
+        raise AccessError(env._("Only collectors may do this."))
+
+
+def check_manager(env, message=None):
+    """Raise ``message`` unless the caller is a collections manager (or the engine)."""
+    if not is_manager(env):
+        raise AccessError(message or env._("Only a collections manager may do this."))
+
+
+def check_internal(env):
+    """Raise unless the caller is an internal user (not portal, not public)."""
+    if not env.su and not env.user._is_internal():
+        raise AccessError(env._("Only internal users may do this."))
