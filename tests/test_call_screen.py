@@ -93,9 +93,8 @@ class TestCallScreen(RelanceCase):
         invoices.invalidate_recordset(["relance_penalty_to_date"])
         with patch.object(type(rates), "_get_rate", counting):
             figures = invoices.mapped("relance_penalty_to_date")
-        self.assertEqual(
-            sorted(calls), [("ecb", date(2026, 1, 1)), ("legal_pro", date(2026, 1, 1))]
-        )
+        # The statutory default rate (ECB + 10) needs no legal rate: no floor applies.
+        self.assertEqual(sorted(calls), [("ecb", date(2026, 1, 1))])
         # 1,000 x 12.15 % x (45, 35, 25) days / 365 + 40 each
         for figure, expected in zip(figures, [54.98, 51.65, 48.32], strict=True):
             self.assertAlmostEqual(figure, expected, places=2)

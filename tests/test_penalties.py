@@ -25,33 +25,59 @@ class TestPenaltyComputation(RelanceCase):
         invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
         self.pay(invoice, 4000.0, "2026-02-20")
         penalty = invoice._relance_compute_penalty(date(2026, 3, 17))
-        # 10,000 x 12.15 % x 19 / 365 (1-19 Feb) + 6,000 x 12.15 % x 26 / 365 (20 Feb - 17 Mar)
-        expected = round(10000 * 0.1215 * 19 / 365 + 6000 * 0.1215 * 26 / 365, 2)
-        self.assertEqual(penalty["interest"], expected)
-        self.assertEqual(penalty["interest"], 115.18)
-        self.assertEqual([p["days"] for p in penalty["periods"]], [19, 26])
+        # The 4,000 paid on 20 Feb bear interest through 20 Feb:
+        # 10,000 x 12.15 % x 20 / 365 (1-20 Feb) + 6,000 x 12.15 % x 25 / 365 (21 Feb - 17 Mar)
+        # = 66.58 + 49.93 = 116.51
+        self.assertEqual(penalty["interest"], 116.51)
+        self.assertEqual([p["days"] for p in penalty["periods"]], [20, 25])
 
-    def test_payment_on_the_first_day_of_interest_reduces_the_base(self):
+    def test_payment_on_the_first_day_of_interest_bears_that_day(self):
         invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
         self.pay(invoice, 4000.0, "2026-02-01")
         penalty = invoice._relance_compute_penalty(date(2026, 3, 17))
-        # 6,000 x 12.15 % x 45 / 365: the 4,000 paid on 1 Feb never bore interest
-        self.assertEqual(penalty["interest"], 89.88)
-        self.assertEqual([(p["days"], p["base"]) for p in penalty["periods"]], [(45, 6000.0)])
+        # 10,000 x 12.15 % x 1 / 365 (1 Feb, the payment day) + 6,000 x 12.15 % x 44 / 365
+        # = 3.33 + 87.88 = 91.21
+        self.assertEqual(penalty["interest"], 91.21)
+        self.assertEqual(
+            [(p["days"], p["base"]) for p in penalty["periods"]], [(1, 10000.0), (44, 6000.0)]
+        )
 
-    def test_full_payment_on_the_first_day_of_interest_bears_none(self):
+    def test_payment_on_the_due_date_bears_none(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        self.pay(invoice, 10000.0, "2026-01-31")
+        penalty = invoice._relance_compute_penalty(date(2026, 3, 17))
+        self.assertEqual((penalty["days"], penalty["interest"]), (0, 0.0))
+
+    def test_full_payment_on_the_first_day_of_interest_bears_one_day(self):
         invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
         self.pay(invoice, 10000.0, "2026-02-01")
         penalty = invoice._relance_compute_penalty(date(2026, 3, 17))
-        self.assertEqual((penalty["days"], penalty["interest"]), (0, 0.0))
+        # 10,000 x 12.15 % x 1 / 365 = 3.33
+        self.assertEqual((penalty["days"], penalty["interest"]), (1, 3.33))
+
+    def test_worked_example_payment_day_bears_interest(self):
+        """7,300.00 due 30 April 2026, 3,650.00 paid on 30 May, computed on 29 June:
+        7,300 x 12.15 % x 30 / 365 = 72.90, plus 3,650 x 12.15 % x 30 / 365 = 36.45."""
+        invoice = self.make_invoice(self.customer, "2026-04-30", 7300.0)
+        self.pay(invoice, 3650.0, "2026-05-30")
+        penalty = invoice._relance_compute_penalty(date(2026, 6, 29))
+        self.assertEqual(penalty["interest"], 109.35)
+        self.assertEqual(
+            [(p["days"], p["base"], round(p["interest"], 2)) for p in penalty["periods"]],
+            [(30, 7300.0, 72.9), (30, 3650.0, 36.45)],
+        )
+        # The same as the invoice left unpaid on 30 May plus the rest after it.
+        unpaid = self.make_invoice(self.customer, "2026-04-30", 7300.0)
+        self.assertEqual(unpaid._relance_compute_penalty(date(2026, 5, 30))["interest"], 72.9)
 
     def test_payment_on_the_first_day_of_a_second_charge(self):
         invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
         self.pay(invoice, 4000.0, "2026-03-18")
         penalty = invoice._relance_compute_penalty(date(2026, 4, 16), date_from=date(2026, 3, 18))
-        # 18 Mar - 16 Apr: 30 days on 6,000 = 6,000 x 12.15 % x 30 / 365
+        # 18 Mar on 10,000 (the payment day), 19 Mar - 16 Apr (29 days) on 6,000:
+        # 10,000 x 12.15 % x 1 / 365 + 6,000 x 12.15 % x 29 / 365 = 3.33 + 57.92 = 61.25
         self.assertEqual(penalty["days"], 30)
-        self.assertEqual(penalty["interest"], 59.92)
+        self.assertEqual(penalty["interest"], 61.25)
 
     def test_no_indemnity_before_the_invoice_is_late(self):
         invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
@@ -101,6 +127,37 @@ class TestPenaltyComputation(RelanceCase):
         self.assertAlmostEqual(penalty["rate"], 2.62)
         self.assertEqual(penalty["interest"], round(1000 * 0.0262 * 16 / 365, 2))
 
+    def test_statutory_default_rate_has_no_floor(self):
+        """10,000.00 due 31 January 2024, on 31 March 2024 (60 days): ECB 4.50 + 10 =
+        14.50 % applies as is, though 3 x 5.07 = 15.21 %: 10,000 x 14.50 % x 60 / 365."""
+        invoice = self.make_invoice(self.customer, "2024-01-31", 10000.0)
+        penalty = invoice._relance_compute_penalty(date(2024, 3, 31))
+        self.assertEqual(penalty["days"], 60)
+        self.assertAlmostEqual(penalty["rate"], 14.5)
+        self.assertEqual(penalty["interest"], 238.36)
+
+    def test_contractual_rate_is_floored_at_three_legal_rates(self):
+        """Same invoice, a contractual 12 %: lifted to 3 x 5.07 = 15.21 %:
+        10,000 x 15.21 % x 60 / 365 = 250.03. ECB + 9 points is contractual too."""
+        invoice = self.make_invoice(self.customer, "2024-01-31", 10000.0)
+        self.company.write({"relance_penalty_mode": "fixed", "relance_fixed_rate": 12.0})
+        penalty = invoice._relance_compute_penalty(date(2024, 3, 31))
+        self.assertAlmostEqual(penalty["rate"], 15.21)
+        self.assertEqual(penalty["interest"], 250.03)
+        self.company.write({"relance_penalty_mode": "ecb_plus", "relance_penalty_points": 9.0})
+        self.assertAlmostEqual(invoice._relance_compute_penalty(date(2024, 3, 31))["rate"], 15.21)
+
+    def test_public_buyer_rate_is_fixed_at_the_start_of_the_delay(self):
+        """10,000.00 due 15 June 2025, on 15 July 2025: 30 days at the ECB rate of the
+        half-year in which interest began (3.15) + 8 = 11.15 %, not re-read on 1 July:
+        10,000 x 11.15 % x 30 / 365 = 91.64."""
+        self.customer.relance_typology_id = self.env.ref("relance_avancee.relance_typology_public")
+        invoice = self.make_invoice(self.customer, "2025-06-15", 10000.0)
+        penalty = invoice._relance_compute_penalty(date(2025, 7, 15))
+        self.assertEqual(penalty["days"], 30)
+        self.assertEqual({p["rate"] for p in penalty["periods"]}, {11.15})
+        self.assertEqual(penalty["interest"], 91.64)
+
     def test_fixed_rate_respects_the_floor_of_three_legal_rates(self):
         self.company.write({"relance_penalty_mode": "fixed", "relance_fixed_rate": 5.0})
         invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
@@ -119,9 +176,31 @@ class TestPenaltyComputation(RelanceCase):
         self.assertEqual(penalty["indemnity"], 80.0, "40 in company currency at a rate of 2")
 
     def test_missing_rate_is_a_clear_error(self):
-        invoice = self.make_invoice(self.customer, "2020-01-31", 1000.0)
         with self.assertRaisesRegex(UserError, "No ECB main refinancing rate is known"):
-            invoice._relance_compute_penalty(date(2020, 3, 1))
+            self.env["relance.rate"]._get_rate("ecb", date(2020, 3, 1))
+        invoice = self.make_invoice(self.customer, "2020-01-31", 1000.0)
+        penalty = invoice._relance_compute_penalty(date(2020, 3, 1))
+        self.assertEqual((penalty["days"], penalty["interest"]), (0, 0.0))
+        self.assertEqual(penalty["missing_rate_from"], date(2020, 1, 1))
+
+    def test_half_year_without_its_rate_is_not_charged(self):
+        """The 2026 S2 rates are not published in our table: never reuse January's.
+        10,000.00 due 15 June 2026, on 15 July 2026: only 16-30 June is charged,
+        10,000 x 12.15 % x 15 / 365 = 49.93; July waits for its rate."""
+        rates = self.env["relance.rate"]
+        rates.search([("date_from", ">=", "2026-07-01")]).unlink()
+        self.assertRaises(UserError, rates._get_rate, "ecb", date(2026, 7, 1))
+        invoice = self.make_invoice(self.customer, "2026-06-15", 10000.0)
+        penalty = invoice._relance_compute_penalty(date(2026, 7, 15))
+        self.assertEqual((penalty["days"], penalty["interest"]), (15, 49.93))
+        self.assertEqual(penalty["date_to"], date(2026, 6, 30))
+        self.assertEqual(penalty["missing_rate_from"], date(2026, 7, 1))
+        # Once a manager enters the S2 figures, July is charged from 1 July on.
+        rates.create({"kind": "ecb", "date_from": "2026-07-01", "rate": 2.0})
+        rates.create({"kind": "legal_pro", "date_from": "2026-07-01", "rate": 2.5})
+        later = invoice._relance_compute_penalty(date(2026, 7, 15), date_from=date(2026, 7, 1))
+        # 10,000 x 12.00 % x 15 / 365 = 49.32
+        self.assertEqual((later["days"], later["interest"]), (15, 49.32))
 
 
 class TestPenaltyCharging(RelanceCase):
@@ -359,8 +438,48 @@ class TestPenaltyUnbookedPayments(RelanceCase):
         self.assertFalse(payment.move_id, "registered, not booked")
         self.assertEqual(payment.invoice_ids, inv1 | inv2)
         # Oldest due date first: inv1 fully covered (10,000), inv2 gets the other 2,000.
-        self.assertEqual(inv1._relance_compute_penalty(date(2026, 3, 17))["days"], 1)
-        self.assertEqual(inv1._relance_compute_penalty(date(2026, 3, 17))["interest"], 3.33)
+        # inv1 bears 31 Jan and 1 Feb (the payment day): 10,000 x 12.15 % x 2 / 365
+        self.assertEqual(inv1._relance_compute_penalty(date(2026, 3, 17))["days"], 2)
+        self.assertEqual(inv1._relance_compute_penalty(date(2026, 3, 17))["interest"], 6.66)
         penalty = inv2._relance_compute_penalty(date(2026, 3, 17))
-        # 3,000 left on inv2 from 1 Feb: 3,000 x 12.15 % x 45 / 365
-        self.assertEqual(penalty["interest"], 44.94)
+        # 5,000 on 1 Feb, then the 3,000 left on inv2 from 2 Feb:
+        # 5,000 x 12.15 % x 1 / 365 + 3,000 x 12.15 % x 44 / 365 = 1.66 + 43.94
+        self.assertEqual(penalty["interest"], 45.6)
+
+
+class TestMissingRatesAreSaid(RelanceCase):
+    """A half-year without its published rates: nothing charged for it, and said."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["relance.rate"].search([("date_from", ">=", "2026-07-01")]).unlink()
+        cls.formal_notice = cls.standard_plan.level_ids.filtered(
+            lambda level: level.channel == "formal_notice"
+        )
+
+    def test_charge_stops_before_the_missing_half_year_and_says_so(self):
+        invoice = self.make_invoice(self.customer, "2026-06-15", 10000.0)
+        phone = self.standard_plan.level_ids.filtered(lambda level: level.channel == "phone")
+        invoice.write({"relance_level_id": phone.id, "relance_last_date": date(2026, 7, 1)})
+        with self.mock_mail_gateway():
+            run = self.run_on(date(2026, 7, 20))
+        entry = run.history_ids
+        self.assertEqual((entry.level_id, entry.state), (self.formal_notice, "done"))
+        # 16-30 June only: 10,000 x 12.15 % x 15 / 365 = 49.93, and the 40.00 indemnity
+        self.assertRecordValues(
+            entry.penalty_ids,
+            [{"date_to": date(2026, 6, 30), "days": 15, "interest": 49.93, "indemnity": 40.0}],
+        )
+        self.assertEqual(entry.penalty_missing_rate_from, date(2026, 7, 1))
+        self.assertIn("2026-07-01", run.summary)
+        self.assertIn("reference rates missing", run.summary)
+
+    def test_settings_and_dashboard_warn_the_manager(self):
+        self.assertIn("2026-07-01", self.company._relance_missing_rate_warning("2026-08-01"))
+        self.assertFalse(self.company._relance_missing_rate_warning("2026-03-01"))
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(
+            bool(settings.relance_rate_warning),
+            bool(self.company._relance_missing_rate_warning()),
+        )

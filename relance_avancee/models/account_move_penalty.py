@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from .res_company import STATUTORY_POINTS
+
 
 def _half_year_start(day):
     return Date(day.year, 1 if day.month <= 6 else 7, 1)
@@ -80,24 +82,45 @@ class AccountMove(models.Model):
         self.ensure_one()
         date = fields.Date.to_date(date)
         currency = self.currency_id
+        if rate_cache is None:
+            rate_cache = {}
         start = self._relance_interest_start(date_from)
         periods = []
+        end, missing_from = date, None
         if start and start <= date:
+            end, missing_from = self._relance_rated_end(start, date, rate_cache)
+        if start and start <= end:
             periods = self._relance_interest_periods(
-                start, date, rate_cache=rate_cache, allocation=allocation
+                start, end, rate_cache=rate_cache, allocation=allocation
             )
         interest = currency.round(sum(p["interest"] for p in periods))
         return {
             "days": sum(p["days"] for p in periods),
-            "rate": periods[-1]["rate"]
-            if periods
-            else self._relance_interest_rate(date, rate_cache=rate_cache),
+            "rate": periods[-1]["rate"] if periods else 0.0,
             "interest": interest,
             "indemnity": self._relance_indemnity(date),
             "date_from": start,
-            "date_to": date,
+            "date_to": max(end, start - timedelta(days=1)) if start else date,
             "periods": periods,
+            "missing_rate_from": missing_from,
         }
+
+    def _relance_rated_end(self, start, end, rate_cache):
+        """(last day that can be charged, first half-year without its rate or None).
+
+        A half-year whose reference rate is not published yet is never charged with
+        another half-year's figure: interest stops the day before it, and the next
+        charge takes it up once a manager has entered the rate.
+        """
+        day = start
+        while day <= end:
+            try:
+                self._relance_interest_rate(day, rate_cache=rate_cache)
+            except UserError:
+                missing = _half_year_start(day)
+                return max(missing, start) - timedelta(days=1), missing
+            day = _next_half_year(day)
+        return end, None
 
     # --- rules ---------------------------------------------------------------
 
@@ -125,8 +148,18 @@ class AccountMove(models.Model):
         return first_day
 
     def _relance_interest_rate(self, day, rate_cache=None):
-        """Annual rate in percent for ``day``, following the company's settings."""
+        """Annual rate in percent for ``day``, following the company's settings.
+
+        Between professionals the reference of each half-year applies to its days
+        (L441-10); a public buyer's moratorium rate is the one of the half-year in
+        which interest began, for the whole delay (R2192-31). The floor of three
+        times the legal rate bounds a contractual rate only: the statutory default
+        (ECB + 10 points) applies as is.
+        """
         company = self.company_id
+        debtor = self._relance_debtor_kind()
+        if debtor == "public":
+            day = self.invoice_date_due + timedelta(days=1)
         half_year = _half_year_start(day)
         cache = {} if rate_cache is None else rate_cache
 
@@ -135,17 +168,17 @@ class AccountMove(models.Model):
                 cache[kind, half_year] = self.env["relance.rate"]._get_rate(kind, half_year)
             return cache[kind, half_year]
 
-        debtor = self._relance_debtor_kind()
         if debtor == "individual":
             return reference("legal_pro")
         if debtor == "public":
             return reference("ecb") + company.relance_public_points
+        if company._relance_statutory_rate():
+            return reference("ecb") + STATUTORY_POINTS
         if company.relance_penalty_mode == "fixed":
             rate = company.relance_fixed_rate
         else:
             rate = reference("ecb") + company.relance_penalty_points
-        floor = 3 * reference("legal_pro")
-        return max(rate, floor)
+        return max(rate, 3 * reference("legal_pro"))
 
     def _relance_indemnity(self, date):
         """Fixed recovery indemnity (D441-5): professionals and public buyers only,
@@ -180,9 +213,11 @@ class AccountMove(models.Model):
     def _relance_interest_periods(self, start, end, rate_cache=None, allocation=None):
         """Split [start, end] at payment dates and half-years; interest of each piece."""
         currency = self.currency_id
-        events = self._relance_payment_events(allocation)
-        # What was paid up to the first day of interest included never bears interest:
-        # a payment on day D stops the accrual from D on.
+        # A part paid on day D bears interest through D: it stops bearing from D + 1.
+        events = [
+            (day + timedelta(days=1), amount)
+            for day, amount in self._relance_payment_events(allocation)
+        ]
         unpaid = self.amount_total - sum(amount for day, amount in events if day <= start)
         cuts = sorted(
             {day for day, _amount in events if start < day <= end}

@@ -22,7 +22,7 @@ FIELDS_USER_WRITABLE_WHEN_DONE = {"printed"}
 # call wizard only, as superuser, never by a user.
 LINKS_ENGINE_ONLY = {"attachment_id", "message_id"}
 # Fields only the engine writes (as superuser): by which run, how the document went.
-ENGINE_FIELDS = {"run_id", "document_state", "error", "penalty_ids"}
+ENGINE_FIELDS = {"run_id", "document_state", "error", "penalty_ids", "penalty_missing_rate_from"}
 # What a planned action is about: set by the engine or a manager, never by a collector
 # (who validates, cancels, reassigns or annotates it instead).
 CONTENT_FIELDS = {
@@ -105,6 +105,12 @@ class RelanceHistory(models.Model):
     printed = fields.Boolean(help="Letter printed and posted.")
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     penalty_ids = fields.One2many("relance.penalty", "history_id", string="Penalties")
+    penalty_missing_rate_from = fields.Date(
+        string="Penalties Waiting For Rates From",
+        readonly=True,
+        help="Interest from this half-year on was not charged: its reference rates are not "
+        "entered yet. The next charge takes it up once they are.",
+    )
     penalty_total = fields.Monetary(compute="_compute_penalty_total", currency_field="currency_id")
 
     @api.depends("move_ids")

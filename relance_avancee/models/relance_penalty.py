@@ -65,8 +65,11 @@ class RelancePenalty(models.Model):
         invoices = entry.move_ids
         invoices._relance_check_penalty_setup()
         by_currency = defaultdict(list)
+        missing_rates = []
         for invoice in invoices:
             penalty = invoice._relance_uncharged_penalty(entry.date)
+            if penalty["missing_rate_from"]:
+                missing_rates.append(penalty["missing_rate_from"])
             if invoice.currency_id.is_zero(penalty["interest"] + penalty["indemnity"]):
                 continue
             by_currency[invoice.currency_id].append((invoice, penalty))
@@ -97,6 +100,8 @@ class RelancePenalty(models.Model):
             )
             charges |= new_charges
             self._trace_charge(entry.partner_id, penalty_move, new_charges)
+        if missing_rates:
+            entry.penalty_missing_rate_from = min(missing_rates)
         return charges
 
     @api.model

@@ -40,6 +40,19 @@ class RelanceRate(models.Model):
                     )
                 )
 
+    @api.constrains("date_from")
+    def _check_half_year(self):
+        """French reference rates are published per half-year, in force on its first day."""
+        for record in self:
+            if (record.date_from.month, record.date_from.day) not in ((1, 1), (7, 1)):
+                raise ValidationError(
+                    _(
+                        "A reference rate applies to a half-year: date it 1 January or 1 July "
+                        "(got %s).",
+                        record.date_from,
+                    )
+                )
+
     @api.depends("kind", "date_from", "rate")
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
@@ -50,9 +63,14 @@ class RelanceRate(models.Model):
 
     @api.model
     def _get_rate(self, kind, date):
-        """The rate of ``kind`` in force on ``date``; a clear error when none is known."""
+        """The rate of ``kind`` published for the half-year of ``date``; a clear error
+        when none is: a half-year's figure is never reused for the next one."""
+        date = fields.Date.to_date(date)
+        half_year = date.replace(month=1 if date.month <= 6 else 7, day=1)
         rate = self.search(
-            [("kind", "=", kind), ("date_from", "<=", date)], order="date_from desc", limit=1
+            [("kind", "=", kind), ("date_from", "<=", date), ("date_from", ">=", half_year)],
+            order="date_from desc",
+            limit=1,
         )
         if not rate:
             kinds = dict(self._fields["kind"]._description_selection(self.env))

@@ -67,7 +67,12 @@ class RelanceRun(models.Model):
         for run in self:
             run.name = f"{run.company_id.name or ''} {run.date or ''}".strip()
 
-    @api.depends("history_ids.state", "history_ids.channel", "history_ids.penalty_ids")
+    @api.depends(
+        "history_ids.state",
+        "history_ids.channel",
+        "history_ids.penalty_ids",
+        "history_ids.penalty_missing_rate_from",
+    )
     def _compute_counters(self):
         penalties = dict(
             self.env["relance.penalty"]
@@ -108,6 +113,11 @@ class RelanceRun(models.Model):
                 validate=run.count_to_validate,
                 failed=run.count_failed,
             )
+            waiting = [day for day in live.mapped("penalty_missing_rate_from") if day]
+            if waiting:
+                run.summary += " " + _(
+                    "(interest from %s not charged: reference rates missing)", min(waiting)
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

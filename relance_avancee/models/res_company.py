@@ -1,5 +1,9 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
+
+# Points over the ECB rate of the statutory default rate (Code de commerce L441-10).
+STATUTORY_POINTS = 10.0
 
 # Bounds of the penalty settings: beyond them, a typing error rather than a policy.
 MAX_RATE = 50.0
@@ -33,7 +37,12 @@ class ResCompany(models.Model):
         default="ecb_plus",
         required=True,
     )
-    relance_penalty_points = fields.Float(string="Points Above ECB Rate", default=10.0)
+    relance_penalty_points = fields.Float(
+        string="Points Above ECB Rate",
+        default=STATUTORY_POINTS,
+        help="10 points is the statutory default rate (L441-10), applied as is; other "
+        "points are a contractual rate, never below three times the legal interest rate.",
+    )
     relance_public_points = fields.Float(
         string="Points Above ECB Rate (Public Buyers)", default=8.0
     )
@@ -128,3 +137,34 @@ class ResCompany(models.Model):
                         value=company.relance_indemnity_amount,
                     )
                 )
+
+    def _relance_missing_rate_warning(self, day=None):
+        """A sentence for the manager when the half-year of ``day`` (today) has no
+        published reference rate yet: penalties for it wait until one is entered."""
+        day = fields.Date.to_date(day) or fields.Date.context_today(self)
+        rates = self.env["relance.rate"].sudo()
+        missing = []
+        for kind in ("ecb", "legal_pro"):
+            try:
+                rates._get_rate(kind, day)
+            except UserError:
+                missing.append(dict(rates._fields["kind"]._description_selection(self.env))[kind])
+        if not missing:
+            return False
+        return _(
+            "No %(rates)s entered for the half-year starting %(start)s: late-payment "
+            "interest for that half-year is not charged until a manager enters the "
+            "published figures (Collections > Configuration > Reference Rates).",
+            rates=_(" and ").join(missing),
+            start=day.replace(month=1 if day.month <= 6 else 7, day=1),
+        )
+
+    def _relance_statutory_rate(self):
+        """Interest at the statutory default rate (ECB + 10 points, L441-10), which
+        applies as is; any other setting is a contractual rate, floored at three
+        times the legal interest rate."""
+        self.ensure_one()
+        return (
+            self.relance_penalty_mode == "ecb_plus"
+            and float_compare(self.relance_penalty_points, STATUTORY_POINTS, 3) == 0
+        )

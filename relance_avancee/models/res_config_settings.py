@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..access import check_manager
 
@@ -46,6 +46,17 @@ class ResConfigSettings(models.TransientModel):
     relance_invoice_check_mode = fields.Selection(
         related="company_id.relance_invoice_check_mode", readonly=False
     )
+
+    relance_rate_warning = fields.Char(compute="_compute_relance_rate_warning")
+
+    @api.depends("company_id")
+    def _compute_relance_rate_warning(self):
+        for settings in self:
+            settings.relance_rate_warning = settings.company_id._relance_missing_rate_warning()
+
+    def action_relance_open_rates(self):
+        check_manager(self.env)
+        return self.env["ir.actions.act_window"]._for_xml_id("relance_avancee.relance_rate_action")
 
     def action_relance_open_plans(self):
         check_manager(self.env)

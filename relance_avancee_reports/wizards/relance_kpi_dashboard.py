@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
+from odoo.addons.relance_avancee.access import check_manager
+
 from ..models.relance_kpi import EFFECT_WINDOWS
 
 
@@ -29,6 +31,7 @@ class RelanceKpiDashboard(models.TransientModel):
     promises_kept = fields.Integer(compute="_compute_kpis")
     promises_broken = fields.Integer(compute="_compute_kpis")
     promises_pending = fields.Integer(compute="_compute_kpis")
+    rate_warning = fields.Char(compute="_compute_rate_warning")
     effect_line_ids = fields.One2many("relance.kpi.effect.line", "dashboard_id")
     bucket_line_ids = fields.One2many("relance.kpi.bucket.line", "dashboard_id")
     late_line_ids = fields.One2many("relance.kpi.late.line", "dashboard_id")
@@ -49,6 +52,15 @@ class RelanceKpiDashboard(models.TransientModel):
                 broken,
                 pending,
             )
+
+    @api.depends("company_id")
+    def _compute_rate_warning(self):
+        for board in self:
+            board.rate_warning = board.company_id._relance_missing_rate_warning()
+
+    def action_open_rates(self):
+        check_manager(self.env)
+        return self.env["ir.actions.act_window"]._for_xml_id("relance_avancee.relance_rate_action")
 
     def action_refresh(self):
         """(Re)build the channel effectiveness lines of the period."""
