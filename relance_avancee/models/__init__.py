@@ -22,4 +22,5 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_call_screen
+from . import res_partner_debtor
 from . import sale_order

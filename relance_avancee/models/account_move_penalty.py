@@ -126,12 +126,7 @@ class AccountMove(models.Model):
 
     def _relance_debtor_kind(self):
         """'public', 'individual' or 'professional': which legal rule applies."""
-        partner = self.commercial_partner_id
-        if partner.relance_typology_id.public_body:
-            return "public"
-        if not partner.is_company:
-            return "individual"
-        return "professional"
+        return self.commercial_partner_id._relance_debtor_kind()
 
     def _relance_interest_start(self, date_from=None):
         """First day of interest: after the due date (B2B), after the formal notice (B2C)."""

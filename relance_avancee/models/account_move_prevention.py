@@ -9,8 +9,9 @@ from odoo.tools.misc import format_date
 # Context key: post invoices without the prevention checks (e.g. penalty invoices).
 SKIP_CHECKS_KEY = "relance_skip_invoice_checks"
 # A customer confirming an invoice on the portal may announce its payment up to this
-# many days after the due date; beyond, a collector agrees on the date.
-PORTAL_PROMISE_MAX_DAYS = 60
+# many days after the due date (one monthly payment run); beyond, a collector agrees
+# on the date.
+PORTAL_PROMISE_MAX_DAYS = 30
 
 
 class AccountMove(models.Model):
@@ -24,6 +25,14 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         help="What the checks found when the invoice was posted.",
+    )
+    relance_promise_date = fields.Date(
+        string="Promised Payment Date",
+        copy=False,
+        readonly=True,
+        help="Payment date the customer announced for this invoice alone (portal "
+        "confirmation): the engine does not remind this invoice until then, plus the "
+        "plan's grace days. The customer's other invoices keep their rhythm.",
     )
 
     def _relance_check_problems(self):
@@ -39,11 +48,25 @@ class AccountMove(models.Model):
             problems.append(
                 _("%s has no invoicing email address: the invoice may not reach it.", partner.name)
             )
-        if partner.relance_invoice_address_wrong:
+        if partner.relance_invoice_address_confirmed:
             problems.append(
-                _("The invoicing address of %s was reported wrong: check it first.", partner.name)
+                _(
+                    "Accounting confirmed that the invoicing address of %s is wrong: fix it first.",
+                    partner.name,
+                )
             )
         return problems
+
+    def _relance_check_notices(self):
+        """Problems reported but not confirmed (a customer on the portal may be wrong, or
+        malicious): they warn, and never stop the posting."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        if partner.relance_invoice_address_wrong and not partner.relance_invoice_address_confirmed:
+            return [
+                _("The invoicing address of %s was reported wrong: check it first.", partner.name)
+            ]
+        return []
 
     def _relance_is_penalty_invoice(self):
         """Late-payment penalty invoices are ours, not the customer's order: the checks
@@ -75,6 +98,7 @@ class AccountMove(models.Model):
                         problems="\n".join(f"- {p}" for p in problems),
                     )
                 )
+            problems += invoice._relance_check_notices()
             invoice.relance_check_warnings = "\n".join(problems) or False
             if problems:
                 invoice.message_post(
@@ -95,16 +119,47 @@ class AccountMove(models.Model):
     def _relance_latest_promise_date(self):
         """Latest payment date a customer may announce alone on the portal."""
         self.ensure_one()
-        start = max(self.invoice_date_due, fields.Date.context_today(self))
-        return start + timedelta(days=PORTAL_PROMISE_MAX_DAYS)
+        return self.invoice_date_due + timedelta(days=PORTAL_PROMISE_MAX_DAYS)
+
+    def _relance_portal_promise_refusal(self):
+        """Why the customer may not announce a payment date for this invoice, or ''.
+
+        Only an open invoice not yet due, and once: an overdue or paid invoice is a
+        collector's matter, and a promise never pauses more than its own invoice.
+        """
+        self.ensure_one()
+        move = self.sudo()
+        if (
+            move.move_type != "out_invoice"
+            or move.state != "posted"
+            or move.payment_state not in ("not_paid", "partial")
+        ):
+            return _("Invoice %s is not open any more: there is nothing to confirm.", move.name)
+        if not move.invoice_date_due or move.invoice_date_due < fields.Date.context_today(move):
+            return _(
+                "Invoice %s is already due: please contact us to agree on a payment date.",
+                move.name,
+            )
+        if move.relance_promise_date:
+            return _(
+                "Invoice %(invoice)s was already confirmed, to be paid on %(date)s.",
+                invoice=move.name,
+                date=format_date(
+                    self.env, move.relance_promise_date, lang_code=move.partner_id.lang or None
+                ),
+            )
+        return ""
 
     def _relance_portal_confirm_received(self, pay_date):
         """The customer confirmed on the portal: invoice received, paid on ``pay_date``.
 
-        Recorded as a promise to pay (the engine waits for it), traced in the history
-        and on the invoice.
+        Recorded as a promise to pay for this invoice only (the engine waits for it on
+        this invoice), traced in the history and on the invoice.
         """
         self.ensure_one()
+        refusal = self._relance_portal_promise_refusal()
+        if refusal:
+            raise UserError(refusal)
         today = fields.Date.context_today(self)
         if not pay_date or pay_date < today:
             raise UserError(_("Choose a payment date from today on."))
@@ -119,9 +174,7 @@ class AccountMove(models.Model):
             )
         partner = move.commercial_partner_id
         amount = move.relance_amount_due
-        partner.with_company(move.company_id).write(
-            {"relance_promise_date": pay_date, "relance_promise_amount": amount}
-        )
+        move.relance_promise_date = pay_date
         text = _(
             "The customer confirmed on the portal that invoice %(invoice)s was received "
             "and will be paid on %(date)s.",
@@ -164,7 +217,7 @@ class AccountMoveSend(models.AbstractModel):
         for move in moves._relance_checked_invoices():
             problems += [
                 f"{move.name}: {problem}" if len(moves) > 1 else problem
-                for problem in move._relance_check_problems()
+                for problem in move._relance_check_problems() + move._relance_check_notices()
             ]
         if problems:
             alerts["relance_invoice_checks"] = {

@@ -33,14 +33,14 @@ class MailTemplate(models.Model):
             model != BATCH_MODEL
             or len(res_ids) < 2
             or not template_src
+            or self._render_is_restricted()
             or not self._has_unsafe_expression_template_qweb(template_src, model)
         ):
+            # Restricted rendering stays Odoo's: its checks and its AccessError apply.
             return super()._render_template_qweb(
                 template_src, model, res_ids, add_context=add_context, options=options
             )
         options = dict(options or {})
-        if self._render_is_restricted():
-            options["raise_on_forbidden_code_for_model"] = model
         variables = self._render_eval_context()
         formats = BatchFormats(self.env, variables["format_date"])
         variables.update(format_date=formats.format_date, format_amount=formats.format_amount)

@@ -65,7 +65,7 @@ class RelanceEngine(models.AbstractModel):
             plan = partner._relance_effective_plan(company)
             if not plan or (plan.company_id and plan.company_id != company):
                 continue
-            if amount < plan.min_amount or self._promise_pauses(partner, plan, date):
+            if amount < plan.min_amount or self._promise_pauses(partner, plan, date, invoice):
                 continue
             if plan not in levels_by_plan:
                 levels_by_plan[plan] = plan.level_ids.sorted("sequence")
@@ -85,9 +85,13 @@ class RelanceEngine(models.AbstractModel):
         ]
 
     @api.model
-    def _promise_pauses(self, partner, plan, date):
-        promise = partner.relance_promise_date
-        return bool(promise) and date <= promise + timedelta(days=plan.grace_days)
+    def _promise_pauses(self, partner, plan, date, invoice=None):
+        """A promise pauses dunning until its date plus the plan's grace: the customer's
+        (agreed on a call) for all its invoices, an invoice's own (confirmed by the
+        customer on the portal) for that invoice only."""
+        grace = timedelta(days=plan.grace_days)
+        promises = (partner.relance_promise_date, invoice and invoice.relance_promise_date)
+        return any(promise and date <= promise + grace for promise in promises)
 
     @api.model
     def _level_due(self, invoice, levels, date):

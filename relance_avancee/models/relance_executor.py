@@ -199,6 +199,8 @@ class RelanceExecutor(models.AbstractModel):
         self._close(entries)
 
     def _execute_formal_notice(self, entries, rendered):
+        """Emailed when the customer has an address, and always a registered letter:
+        the collector prints it, posts it and notes its number on the action."""
         for entry in entries:
             entry.recipient_id = self._recipient(entry.partner_id)
         emailed = entries.filtered("recipient_id")
@@ -206,7 +208,36 @@ class RelanceExecutor(models.AbstractModel):
         self._log_on_partners(
             entries - emailed, lambda e: self.env._("Formal notice prepared for registered mail.")
         )
+        self._schedule_registered_mail(entries)
         self._close(entries)
+
+    def _schedule_registered_mail(self, entries):
+        """One task per formal notice: send it by registered letter with acknowledgement
+        of receipt, and write the letter's number and date on the action."""
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": entry.partner_id.id,
+                    "activity_type_id": todo.id,
+                    "date_deadline": entry.date,
+                    "summary": _("Send the formal notice by registered letter"),
+                    "note": Markup("<p>%s</p>")
+                    % _(
+                        "Print the formal notice of %(date)s (dunning action %(action)s), send "
+                        "it by registered letter with acknowledgement of receipt and write the "
+                        "letter's number and date on the action.",
+                        date=entry.date,
+                        action=entry.display_name,
+                    ),
+                    "user_id": self._collector(entry.partner_id).id,
+                    "automated": True,
+                }
+                for entry in entries
+            ]
+        )
 
     def _execute_phone(self, entries, rendered):
         """One call activity per customer for its collector, who finds them in the

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..access import check_collector, check_manager, is_manager
 from .relance_level import CHANNELS
+from .res_partner_debtor import DEBTOR_KINDS
 
 OUTCOMES = [
     ("sent", "Sent"),
@@ -17,7 +18,7 @@ OUTCOMES = [
 # Fields the engine may still write on a done entry (links added after the fact).
 FIELDS_WRITABLE_WHEN_DONE = {"attachment_id", "message_id", "printed", "document_state", "error"}
 # Fields a user may still write on a done entry: a letter was printed and posted.
-FIELDS_USER_WRITABLE_WHEN_DONE = {"printed"}
+FIELDS_USER_WRITABLE_WHEN_DONE = {"printed", "registered_mail_ref", "registered_mail_date"}
 # Evidence linked to an action (document, message): written by the engine and the
 # call wizard only, as superuser, never by a user.
 LINKS_ENGINE_ONLY = {"attachment_id", "message_id"}
@@ -103,7 +104,22 @@ class RelanceHistory(models.Model):
         help="The channel action ran (mail queued, letter rendered, call scheduled).",
     )
     printed = fields.Boolean(help="Letter printed and posted.")
+    registered_mail_ref = fields.Char(
+        string="Registered Mail Number",
+        help="Number of the registered letter with acknowledgement of receipt that carried "
+        "the formal notice (the litigation file quotes it).",
+    )
+    registered_mail_date = fields.Date(string="Registered Mail Sent On")
     invoice_count = fields.Integer(compute="_compute_invoice_count")
+    notice_deadline = fields.Date(
+        compute="_compute_notice_deadline",
+        help="Date by which a formal notice of this date asks to be paid (Settings).",
+    )
+    debtor_kind = fields.Selection(
+        DEBTOR_KINDS,
+        compute="_compute_debtor_kind",
+        help="Which legal rule the customer's documents state: interest, indemnity, court.",
+    )
     penalty_ids = fields.One2many("relance.penalty", "history_id", string="Penalties")
     penalty_missing_rate_from = fields.Date(
         string="Penalties Waiting For Rates From",
@@ -117,6 +133,18 @@ class RelanceHistory(models.Model):
     def _compute_invoice_count(self):
         for entry in self:
             entry.invoice_count = len(entry.move_ids)
+
+    @api.depends("date", "company_id.relance_notice_deadline_days")
+    def _compute_notice_deadline(self):
+        for entry in self:
+            entry.notice_deadline = entry.date and entry.company_id._relance_notice_deadline(
+                entry.date
+            )
+
+    @api.depends("partner_id.relance_professional", "partner_id.relance_typology_id.public_body")
+    def _compute_debtor_kind(self):
+        for entry in self:
+            entry.debtor_kind = entry.partner_id and entry.partner_id._relance_debtor_kind()
 
     @api.depends("penalty_ids.total")
     def _compute_penalty_total(self):

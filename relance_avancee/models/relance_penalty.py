@@ -134,7 +134,11 @@ class RelancePenalty(models.Model):
                 lines.append(
                     self._line(
                         product,
-                        _("Fixed recovery indemnity (Code de commerce D441-5) - %s", invoice.name),
+                        _(
+                            "Fixed recovery indemnity (%(basis)s) - %(invoice)s",
+                            basis=self._legal_basis(invoice)["indemnity"],
+                            invoice=invoice.name,
+                        ),
                         penalty["indemnity"],
                         company,
                     )
@@ -147,8 +151,9 @@ class RelancePenalty(models.Model):
             "invoice_date": entry.date,
             "invoice_origin": _("Late-payment penalties"),
             "narration": _(
-                "Late-payment penalties (Code de commerce L441-10) and fixed recovery "
-                "indemnity (D441-5): compensation, not subject to VAT."
+                "Late-payment interest (%(interest)s) and fixed recovery indemnity "
+                "(%(indemnity)s): compensation, not subject to VAT.",
+                **self._legal_basis(items[0][0]),
             )
             if not company.relance_penalty_tax_ids
             else False,
@@ -165,15 +170,32 @@ class RelancePenalty(models.Model):
     def _interest_line(self, product, invoice, penalty):
         label = _(
             "Late-payment interest on %(invoice)s due %(due)s: %(days)s days "
-            "from %(start)s to %(end)s at %(rate)s %% (Code de commerce L441-10)",
+            "from %(start)s to %(end)s at %(rate)s %% (%(basis)s)",
             invoice=invoice.name,
             due=invoice.invoice_date_due,
             days=penalty["days"],
             start=penalty["date_from"],
             end=penalty["date_to"],
             rate=round(penalty["rate"], 3),
+            basis=self._legal_basis(invoice)["interest"],
         )
         return self._line(product, label, penalty["interest"], invoice.company_id)
+
+    @api.model
+    def _legal_basis(self, invoice):
+        """The articles a penalty of ``invoice`` rests on, following its debtor."""
+        kind = invoice._relance_debtor_kind()
+        if kind == "public":
+            return {
+                "interest": _("Code de la commande publique L2192-13, R2192-31"),
+                "indemnity": _("Code de la commande publique L2192-13, D2192-35"),
+            }
+        if kind == "individual":
+            return {"interest": _("Code civil 1231-6"), "indemnity": "-"}
+        return {
+            "interest": _("Code de commerce L441-10"),
+            "indemnity": _("Code de commerce D441-5"),
+        }
 
     @api.model
     def _line(self, product, label, amount, company):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
@@ -52,6 +54,11 @@ class ResCompany(models.Model):
         currency_field="currency_id",
         default=40.0,
         help="Owed by professional customers for each late invoice (Code de commerce D441-5).",
+    )
+    relance_notice_deadline_days = fields.Integer(
+        string="Formal Notice Deadline (days)",
+        default=8,
+        help="Days given to the customer to pay, counted from the date of the formal notice.",
     )
     relance_penalty_product_id = fields.Many2one(
         "product.product",
@@ -137,6 +144,19 @@ class ResCompany(models.Model):
                         value=company.relance_indemnity_amount,
                     )
                 )
+
+    _sql_constraints = [
+        (
+            "relance_notice_deadline_days_positive",
+            "CHECK(relance_notice_deadline_days IS NULL OR relance_notice_deadline_days > 0)",
+            "The deadline of a formal notice must be at least one day.",
+        ),
+    ]
+
+    def _relance_notice_deadline(self, day):
+        """Date by which a formal notice issued on ``day`` asks to be paid."""
+        self.ensure_one()
+        return day + timedelta(days=self.relance_notice_deadline_days or 8)
 
     def _relance_missing_rate_warning(self, day=None):
         """A sentence for the manager when the half-year of ``day`` (today) has no

@@ -47,6 +47,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.relance_invoice_check_mode", readonly=False
     )
 
+    relance_notice_deadline_days = fields.Integer(
+        related="company_id.relance_notice_deadline_days", readonly=False
+    )
     relance_rate_warning = fields.Char(compute="_compute_relance_rate_warning")
 
     @api.depends("company_id")

@@ -58,7 +58,17 @@ class ResPartner(models.Model):
         string="Invoicing Address Reported Wrong",
         copy=False,
         tracking=True,
-        help="Set when a dispute reported a wrong recipient or address; cleared once fixed.",
+        help="Set when a dispute reported a wrong recipient or address; cleared once fixed. "
+        "A report alone warns when invoices are posted; it blocks them (in block mode) only "
+        "once an accountant confirms it.",
+    )
+    relance_invoice_address_confirmed = fields.Boolean(
+        string="Wrong Address Confirmed",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="An accountant checked the reported wrong address: in block mode, the "
+        "customer's invoices cannot be posted until it is fixed.",
     )
     relance_excluded = fields.Boolean(
         string="Excluded From Dunning",
@@ -132,10 +142,15 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._relance_check_manager_fields(vals)
+            self._relance_check_address_confirmation(vals)
         return super().create(vals_list)
 
     def write(self, vals):
         self._relance_check_manager_fields(vals)
+        if "relance_invoice_address_wrong" in vals and not vals["relance_invoice_address_wrong"]:
+            if any(self.mapped("relance_invoice_address_confirmed")):
+                vals = dict(vals, relance_invoice_address_confirmed=False)  # fixed
+        self._relance_check_address_confirmation(vals)
         if "relance_promise_date" in vals and "relance_promise_broken_date" not in vals:
             vals = dict(vals, relance_promise_broken_date=False)
         return super().write(vals)
@@ -153,6 +168,26 @@ class ResPartner(models.Model):
                     "or put it in litigation."
                 )
             )
+
+    @api.model
+    def _relance_check_address_confirmation(self, vals):
+        """A reported wrong address blocks invoices only once accounting confirms it."""
+        if (
+            "relance_invoice_address_confirmed" in vals
+            and not self.env.su
+            and not self.env.user.has_group("account.group_account_invoice")
+        ):
+            raise AccessError(
+                _("Only accounting users can confirm or lift a wrong invoicing address.")
+            )
+
+    def action_relance_confirm_address_wrong(self):
+        """Accounting checked the reported wrong address: invoices are checked against it."""
+        self._relance_check_address_confirmation({"relance_invoice_address_confirmed": True})
+        self.commercial_partner_id.sudo().write(
+            {"relance_invoice_address_wrong": True, "relance_invoice_address_confirmed": True}
+        )
+        return True
 
     @api.model
     def _commercial_fields(self):

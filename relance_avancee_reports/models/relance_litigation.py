@@ -1,4 +1,3 @@
-import csv
 import io
 import zipfile
 
@@ -6,6 +5,8 @@ from markupsafe import Markup
 
 from odoo import _, fields, models
 from odoo.tools import html2plaintext
+
+from ..export_safety import SafeCsvWriter, safe_member_name
 
 INTEREST_BASIS = {
     "professional": "L441-10",
@@ -55,19 +56,24 @@ class RelanceLitigation(models.Model):
             "relance_avancee_reports.action_report_aged_balance", statement.ids
         )
         yield "01_statement_of_account.pdf", content
+        used = set()
         for invoice in self.move_ids:
             content, _type = reports._render_qweb_pdf("account.account_invoices", invoice.ids)
-            yield f"02_invoices/{invoice.name.replace('/', '-')}.pdf", content
+            yield f"02_invoices/{safe_member_name(invoice.name, used, 'invoice')}.pdf", content
         notice = self._formal_notice()
         if notice.attachment_id:
             yield "03_formal_notice.pdf", notice.attachment_id.raw
         yield "04_reminders_and_calls.csv", self._history_csv()
         yield "05_penalty_computation.csv", self._penalty_csv()
 
+    def _history_domain(self):
+        """The customer's dunning actions in the file's company only."""
+        return [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)]
+
     def _formal_notice(self):
         return self.env["relance.history"].search(
             [
-                ("partner_id", "=", self.partner_id.id),
+                *self._history_domain(),
                 ("channel", "=", "formal_notice"),
                 ("state", "=", "done"),
             ],
@@ -77,11 +83,11 @@ class RelanceLitigation(models.Model):
 
     def _history_csv(self):
         entries = self.env["relance.history"].search(
-            [("partner_id", "=", self.partner_id.id), ("state", "in", ("done", "failed"))],
+            [*self._history_domain(), ("state", "in", ("done", "failed"))],
             order="date, id",
         )
         output = io.StringIO()
-        writer = csv.writer(output)
+        writer = SafeCsvWriter(output)
         writer.writerow(
             [
                 "date",
@@ -115,7 +121,7 @@ class RelanceLitigation(models.Model):
 
     def _penalty_csv(self):
         output = io.StringIO()
-        writer = csv.writer(output)
+        writer = SafeCsvWriter(output)
         writer.writerow(
             [
                 "invoice",

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -20,25 +18,6 @@ class ResCompany(models.Model):
     relance_cost_formal_notice = fields.Float(
         string="Cost of a Formal Notice", default=6.0, help="Registered letter."
     )
-
-    relance_notice_deadline_days = fields.Integer(
-        string="Formal Notice Deadline (days)",
-        default=8,
-        help="Days given to the customer to pay, counted from the date of the formal notice.",
-    )
-
-    _sql_constraints = [
-        (
-            "relance_notice_deadline_days_positive",
-            "CHECK(relance_notice_deadline_days IS NULL OR relance_notice_deadline_days > 0)",
-            "The deadline of a formal notice must be at least one day.",
-        ),
-    ]
-
-    def _relance_notice_deadline(self, day):
-        """Date by which a formal notice issued on ``day`` asks to be paid."""
-        self.ensure_one()
-        return day + timedelta(days=self.relance_notice_deadline_days or 8)
 
     def _relance_channel_costs(self):
         self.ensure_one()

@@ -11,6 +11,3 @@ class ResConfigSettings(models.TransientModel):
     relance_cost_formal_notice = fields.Float(
         related="company_id.relance_cost_formal_notice", readonly=False
     )
-    relance_notice_deadline_days = fields.Integer(
-        related="company_id.relance_notice_deadline_days", readonly=False
-    )

@@ -177,7 +177,10 @@ class RelanceAgedBalanceReport(models.TransientModel):
     def _xlsx_content(self):
         values = self._report_values()
         output = io.BytesIO()
-        book = xlsxwriter.Workbook(output, {"in_memory": True})
+        # Names typed by users (customers, invoices) stay text: never a formula or a link.
+        book = xlsxwriter.Workbook(
+            output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        )
         sheet = book.add_worksheet(_("Aged balance"))
         bold = book.add_format({"bold": True})
         money = book.add_format({"num_format": "#,##0.00"})

@@ -1,0 +1,126 @@
+"""What customers are told states only what applies to them (Trust II)."""
+
+from datetime import date
+
+from .common import RelanceCase
+
+
+class TestDebtorKind(RelanceCase):
+    """A sole trader is a professional; a consumer owes no indemnity."""
+
+    def test_sole_trader_with_a_siret_is_a_professional(self):
+        trader = self.env["res.partner"].create(
+            {"name": "Paul Artisan", "company_registry": "81234567800012"}
+        )
+        self.assertFalse(trader.is_company)
+        self.assertTrue(trader.relance_professional)
+        invoice = self.make_invoice(trader, "2026-01-31", 10000.0)
+        penalty = invoice._relance_compute_penalty(date(2026, 3, 17))
+        # Professional rule: from the due date, 10,000 x 12.15 % x 45 / 365, plus 40.00
+        self.assertEqual((penalty["interest"], penalty["indemnity"]), (149.79, 40.0))
+
+    def test_consumer_owes_no_indemnity_nor_interest_before_the_notice(self):
+        consumer = self.env["res.partner"].create({"name": "Jeanne Martin"})
+        self.assertFalse(consumer.relance_professional)
+        invoice = self.make_invoice(consumer, "2026-01-31", 10000.0)
+        penalty = invoice._relance_compute_penalty(date(2026, 3, 17))
+        self.assertEqual((penalty["interest"], penalty["indemnity"]), (0.0, 0.0))
+        # The flag decides, whatever is_company says.
+        consumer.relance_professional = True
+        self.assertEqual(invoice._relance_compute_penalty(date(2026, 3, 17))["indemnity"], 40.0)
+
+
+class TestRemindersStateWhatApplies(RelanceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.relance_indemnity_amount = 55.0
+        cls.levels = cls.standard_plan.level_ids.sorted("sequence")
+        cls.consumer = cls.env["res.partner"].create(
+            {
+                "name": "Jeanne Martin",
+                "email": "jeanne@example.com",
+                "street": "2 rue de la Paix",
+                "city": "Paris",
+                "relance_plan_id": cls.standard_plan.id,
+            }
+        )
+
+    def _firm_email(self, partner):
+        invoice = self.make_invoice(partner, "2026-01-31", 1000.0)
+        invoice.write({"relance_level_id": self.levels[0].id, "relance_last_date": "2026-02-01"})
+        with self.mock_mail_gateway():
+            run = self.run_on(date(2026, 2, 9))
+        self.assertEqual(run.history_ids.level_id, self.levels[1])
+        mails = self._new_mails.filtered(lambda m: partner in m.recipient_ids)
+        self.assertEqual(len(mails), 1)
+        return str(mails.body_html)
+
+    def test_consumer_firm_reminder_claims_no_indemnity(self):
+        body = self._firm_email(self.consumer)
+        self.assertNotIn("D441-5", body)
+        self.assertNotIn("indemnity", body)
+        self.assertNotIn("L441-10", body)
+
+    def test_professional_firm_reminder_states_the_company_indemnity(self):
+        body = self._firm_email(self.customer)
+        self.assertIn("D441-5", body)
+        self.assertIn("55.00", body)
+        self.assertNotIn("40 EUR", body)
+
+    def test_public_buyer_firm_reminder_cites_the_public_procurement_code(self):
+        self.customer.relance_typology_id = self.env.ref("relance_avancee.relance_typology_public")
+        self.customer.relance_plan_id = self.standard_plan
+        body = self._firm_email(self.customer)
+        self.assertIn("L2192-13", body)
+        self.assertNotIn("L441-10", body)
+
+
+class TestFormalNotice(RelanceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.relance_notice_deadline_days = 15
+        cls.notice_level = cls.standard_plan.level_ids.filtered(
+            lambda level: level.channel == "formal_notice"
+        )
+        cls.phone_level = cls.standard_plan.level_ids.filtered(
+            lambda level: level.channel == "phone"
+        )
+
+    def _notice(self, partner):
+        invoice = self.make_invoice(partner, "2026-01-31", 1000.0)
+        invoice.write({"relance_level_id": self.phone_level.id, "relance_last_date": "2026-02-20"})
+        with self.mock_mail_gateway():
+            run = self.run_on(date(2026, 3, 5))
+        entry = run.history_ids
+        self.assertEqual((entry.level_id, entry.state), (self.notice_level, "done"))
+        return entry
+
+    def test_deadline_from_the_settings_and_a_registered_letter_even_when_emailed(self):
+        entry = self._notice(self.customer)
+        self.assertEqual(entry.notice_deadline, date(2026, 3, 20))  # 5 March + 15 days
+        mails = self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)
+        body = str(mails.body_html)
+        self.assertIn("03/20/2026", body)
+        self.assertNotIn("8 days", body)
+        task = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
+        )
+        self.assertIn("registered letter", " ".join(task.mapped("summary")))
+        # The collector notes the registered letter on the done action.
+        entry.with_user(self.collector).write(
+            {"registered_mail_ref": "1A 123 456 7890 1", "registered_mail_date": "2026-03-06"}
+        )
+        self.assertEqual(entry.registered_mail_ref, "1A 123 456 7890 1")
+
+    def test_public_buyer_notice_goes_before_the_administrative_judge(self):
+        self.customer.relance_typology_id = self.env.ref("relance_avancee.relance_typology_public")
+        self.customer.relance_plan_id = self.standard_plan
+        entry = self._notice(self.customer)
+        body = str(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids).body_html)
+        self.assertIn("administrative court", body)
+        self.assertNotIn("injunction to pay", body)
+        labels = " ".join(entry.penalty_ids.penalty_line_ids.mapped("name"))
+        self.assertIn("L2192-13", labels)
+        self.assertNotIn("L441-10", labels)
