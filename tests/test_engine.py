@@ -403,10 +403,24 @@ class TestEngineGroupingAndSkips(RelanceCase):
         self.customer.relance_excluded = False
         self.assertEqual(self.run_on(date(2026, 2, 3)).history_ids.move_ids, invoice)
 
-    def test_invoice_below_plan_minimum_is_skipped(self):
+    def test_customer_below_plan_minimum_is_skipped(self):
         self.customer.relance_plan_id = self.written_plan
+        self.written_plan.min_amount = 50.0
         self.make_invoice(self.customer, "2026-01-31", 10.0)
         self.assertFalse(self.run_on(date(2026, 2, 5)).history_ids)
+
+    def test_plan_minimum_is_the_customers_total_at_the_level(self):
+        """Many small invoices: 6 x 10.00 = 60.00 due at the same level reaches a 50.00
+        minimum though each invoice is below it."""
+        self.customer.relance_plan_id = self.written_plan
+        self.written_plan.min_amount = 50.0
+        invoices = self.env["account.move"]
+        for _index in range(6):
+            invoices |= self.make_invoice(self.customer, "2026-01-31", 10.0)
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 2, 5)).history_ids
+        self.assertEqual(entry.move_ids, invoices)
+        self.assertEqual(entry.amount_due, 60.0)
 
     def test_credit_note_and_draft_are_not_reminded(self):
         draft = self.init_invoice("out_invoice", self.customer, "2026-01-31", amounts=[100.0])

@@ -50,7 +50,8 @@ class RelanceEngine(models.AbstractModel):
         """Group what is due on ``date`` by customer and level.
 
         Returns a list of dicts ``{partner, level, moves, amount}`` where ``amount``
-        is the amount still due on those invoices, in company currency.
+        is the amount still due on those invoices, in company currency, at least the
+        plan's minimum amount.
         """
         invoices = self._candidate_invoices(company, partners)
         pending = self._pending_move_ids(invoices)
@@ -65,7 +66,7 @@ class RelanceEngine(models.AbstractModel):
             plan = partner._relance_effective_plan(company)
             if not plan or (plan.company_id and plan.company_id != company):
                 continue
-            if amount < plan.min_amount or self._promise_pauses(partner, plan, date, invoice):
+            if self._promise_pauses(partner, plan, date, invoice):
                 continue
             if plan not in levels_by_plan:
                 levels_by_plan[plan] = plan.level_ids.sorted("sequence")
@@ -82,6 +83,9 @@ class RelanceEngine(models.AbstractModel):
                 "amount": group["amount"],
             }
             for (partner, level), group in groups.items()
+            # The plan's minimum is the customer's total due at that level: many small
+            # invoices together deserve a reminder.
+            if group["amount"] >= level.plan_id.min_amount
         ]
 
     @api.model
