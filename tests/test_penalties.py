@@ -483,3 +483,43 @@ class TestMissingRatesAreSaid(RelanceCase):
             bool(settings.relance_rate_warning),
             bool(self.company._relance_missing_rate_warning()),
         )
+
+
+class TestPenaltyInvoicesBearNoPenalty(RelanceCase):
+    """No interest on interest (Code civil 1343-2): a penalty invoice is reminded with
+    the debt it comes from, never charged penalties nor reminded on its own."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.levels = cls.standard_plan.level_ids.sorted("sequence")
+        cls.debt = cls.make_invoice(cls.customer, "2026-01-31", 1000.0)
+        cls.penalty_invoice = cls.make_invoice(cls.customer, "2026-01-31", 52.0)
+        cls.penalty_invoice.relance_is_penalty = True
+
+    def test_penalty_invoice_is_not_charged_penalties(self):
+        self.assertEqual(self.penalty_invoice.relance_penalty_to_date, 0.0)
+        entry = self.env["relance.history"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, (self.debt | self.penalty_invoice).ids)],
+                "level_id": self.levels[3].id,
+                "channel": "formal_notice",
+                "date": "2026-03-17",
+            }
+        )
+        charges = self.env["relance.penalty"]._charge(entry)
+        self.assertEqual(charges.move_id, self.debt)
+        # 1,000 x 12.15 % x 45 / 365 = 14.98, and 40.00: the 52.00 bear nothing
+        self.assertEqual((charges.interest, charges.indemnity), (14.98, 40.0))
+        self.assertTrue(charges.penalty_move_id.relance_is_penalty)
+
+    def test_penalty_invoice_is_reminded_with_the_debt_only(self):
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 2, 2)).history_ids
+        self.assertEqual(entry.move_ids, self.debt | self.penalty_invoice)
+        self.assertEqual(entry.amount_due, 1052.0)
+        self.pay(self.debt, 1000.0, "2026-02-05")
+        with self.mock_mail_gateway():
+            later = self.run_on(date(2026, 2, 20)).history_ids
+        self.assertFalse(later, "a penalty invoice alone is not reminded")

@@ -24,6 +24,14 @@ class AccountMove(models.Model):
     relance_penalty_ids = fields.One2many(
         "relance.penalty", "move_id", string="Penalties Charged", readonly=True
     )
+    relance_is_penalty = fields.Boolean(
+        string="Penalty Invoice",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Charges late-payment penalties: never charged penalties itself (no interest on "
+        "interest), reminded together with the debt it comes from.",
+    )
     relance_penalty_move_ids = fields.Many2many(
         "account.move",
         compute="_compute_relance_penalty_move_ids",
@@ -46,6 +54,7 @@ class AccountMove(models.Model):
                 move.move_type != "out_invoice"
                 or move.state != "posted"
                 or not move.invoice_date_due
+                or move.relance_is_penalty
             ):
                 move.relance_penalty_to_date = 0.0
                 continue

@@ -58,9 +58,13 @@ class RelanceEngine(models.AbstractModel):
         still_due = invoices._relance_amount_due_map(in_company_currency=True)
         levels_by_plan = {}
         groups = defaultdict(lambda: {"moves": [], "amount": 0.0})
+        penalties = defaultdict(list)
         for invoice in invoices:
             amount = still_due.get(invoice.id, 0.0)
             if invoice.id in pending or amount <= 0 or invoice.relance_last_date == date:
+                continue
+            if invoice.relance_is_penalty:
+                penalties[invoice.commercial_partner_id].append((invoice.id, amount))
                 continue
             partner = invoice.commercial_partner_id
             plan = partner._relance_effective_plan(company)
@@ -75,6 +79,7 @@ class RelanceEngine(models.AbstractModel):
                 group = groups[(partner, level)]
                 group["moves"].append(invoice.id)
                 group["amount"] += amount
+        self._join_penalties(groups, penalties)
         return [
             {
                 "partner": partner,
@@ -87,6 +92,22 @@ class RelanceEngine(models.AbstractModel):
             # invoices together deserve a reminder.
             if group["amount"] >= level.plan_id.min_amount
         ]
+
+    @api.model
+    def _join_penalties(self, groups, penalties):
+        """Penalty invoices are reminded with the debt they come from, never on their
+        own: each joins its customer's most advanced action of the day, if any."""
+        levels = defaultdict(list)
+        for partner, level in groups:
+            levels[partner].append(level)
+        for partner, items in penalties.items():
+            if not levels[partner]:
+                continue
+            level = max(levels[partner], key=lambda lvl: (lvl.offset_days, lvl.sequence))
+            group = groups[(partner, level)]
+            for move_id, amount in items:
+                group["moves"].append(move_id)
+                group["amount"] += amount
 
     @api.model
     def _promise_pauses(self, partner, plan, date, invoice=None):

@@ -62,7 +62,10 @@ class RelancePenalty(models.Model):
     @api.model
     def _charge(self, entry):
         """Create the penalty invoices of a dunning action: one per customer and currency."""
-        invoices = entry.move_ids
+        # No interest on interest (Code civil 1343-2): penalty invoices bear none.
+        invoices = entry.move_ids.filtered(lambda m: not m.relance_is_penalty)
+        if not invoices:
+            return self.browse()
         invoices._relance_check_penalty_setup()
         by_currency = defaultdict(list)
         missing_rates = []
@@ -150,6 +153,7 @@ class RelancePenalty(models.Model):
             "currency_id": currency.id,
             "invoice_date": entry.date,
             "invoice_origin": _("Late-payment penalties"),
+            "relance_is_penalty": True,
             "narration": _(
                 "Late-payment interest (%(interest)s) and fixed recovery indemnity "
                 "(%(indemnity)s): compensation, not subject to VAT.",
