@@ -272,14 +272,17 @@ class RelanceExecutor(models.AbstractModel):
             number = partner.mobile or partner.phone
             if not number:
                 raise ValueError(_("%s has no phone number for the SMS.", partner.name))
-            body = _(
-                "%(company)s: %(amount)s remain unpaid on your account. "
-                "Thank you for your payment.",
-                company=entry.company_id.name,
-                amount=self._format_amount(entry),
-            )
+            body = self.with_context(lang=partner.lang or self.env.lang)._sms_body(entry)
             partner._message_sms(body, partner_ids=partner.ids)
         self._close(entries)
+
+    def _sms_body(self, entry):
+        """The SMS text, in the language of ``self`` (the customer's)."""
+        return _(
+            "%(company)s: %(amount)s remain unpaid on your account. Thank you for your payment.",
+            company=entry.company_id.name,
+            amount=self._format_amount(entry),
+        )
 
     def _execute_litigation(self, entries, rendered):
         for entry in entries:
@@ -419,6 +422,15 @@ class RelanceExecutor(models.AbstractModel):
         )
 
     @api.model
+    def _duplicate_texts(self, invoices):
+        """Subject and body of the duplicates' email, in the language of ``self``."""
+        return (
+            _("Copy of your invoices %s", ", ".join(invoices.mapped("name"))),
+            Markup("<p>%s</p>")
+            % _("Please find attached a copy of the invoices you told us you did not receive."),
+        )
+
+    @api.model
     def _send_duplicates(self, invoices, recipient):
         """Email a copy of ``invoices`` (their PDF) to ``recipient`` at once."""
         reports = self.env["ir.actions.report"]
@@ -437,10 +449,12 @@ class RelanceExecutor(models.AbstractModel):
                 }
             )
         partner = invoices.commercial_partner_id[:1]
+        subject, body = self.with_context(
+            lang=recipient.lang or partner.lang or self.env.lang
+        )._duplicate_texts(invoices)
         return partner.with_context(mail_notify_force_send=False).message_post(
-            subject=_("Copy of your invoices %s", ", ".join(invoices.mapped("name"))),
-            body=Markup("<p>%s</p>")
-            % _("Please find attached a copy of the invoices you told us you did not receive."),
+            subject=subject,
+            body=body,
             partner_ids=recipient.ids,
             attachment_ids=attachments.ids,
             message_type="comment",

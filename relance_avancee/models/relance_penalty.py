@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date, formatLang
 
 from ..access import check_manager
 
@@ -78,7 +79,10 @@ class RelancePenalty(models.Model):
             by_currency[invoice.currency_id].append((invoice, penalty))
         charges = self.browse()
         for currency, items in by_currency.items():
-            penalty_move, line_keys = self._create_penalty_invoice(entry, currency, items)
+            # The penalty invoice speaks the customer's language, not the collector's.
+            penalty_move, line_keys = self.with_context(
+                lang=entry.partner_id.lang or self.env.lang
+            )._create_penalty_invoice(entry, currency, items)
             # Lines were created in the order of their commands: ids follow that order.
             lines_by_invoice = defaultdict(list)
             lines = penalty_move.invoice_line_ids.sorted("id")
@@ -176,11 +180,11 @@ class RelancePenalty(models.Model):
             "Late-payment interest on %(invoice)s due %(due)s: %(days)s days "
             "from %(start)s to %(end)s at %(rate)s %% (%(basis)s)",
             invoice=invoice.name,
-            due=invoice.invoice_date_due,
+            due=format_date(self.env, invoice.invoice_date_due),
             days=penalty["days"],
-            start=penalty["date_from"],
-            end=penalty["date_to"],
-            rate=round(penalty["rate"], 3),
+            start=format_date(self.env, penalty["date_from"]),
+            end=format_date(self.env, penalty["date_to"]),
+            rate=formatLang(self.env, penalty["rate"], digits=2),
             basis=self._legal_basis(invoice)["interest"],
         )
         return self._line(product, label, penalty["interest"], invoice.company_id)
