@@ -6,7 +6,7 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     relance_level_id = fields.Many2one(
-        "relance.level", string="Dunning Level", copy=False, index=True, tracking=True
+        "relance.level", string="Dunning Level", copy=False, index=True
     )
     relance_last_date = fields.Date(string="Last Reminder", copy=False)
     relance_next_date = fields.Date(string="Next Reminder", copy=False, index=True)

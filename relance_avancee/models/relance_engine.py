@@ -148,11 +148,6 @@ class RelanceEngine(models.AbstractModel):
         return levels.filtered(lambda lvl: lvl.offset_days > current.offset_days)[:1]
 
     @api.model
-    def _next_date(self, invoice, level, date):
-        """When the step after ``level`` may act, for the worklist and the partner form."""
-        return self._step_date(invoice, self._following_level(level), date)
-
-    @api.model
     def _following_level(self, level):
         return self._next_level(level, level.plan_id.level_ids.sorted("sequence"))
 

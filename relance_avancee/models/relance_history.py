@@ -187,10 +187,7 @@ class RelanceHistory(models.Model):
                 self._check_content_unchanged(vals)
                 self._check_user_date(vals.get("date"), phone=False)
         elif set(vals) - FIELDS_WRITABLE_WHEN_DONE and any(e.state == "done" for e in self):
-            if not self.env.context.get("relance_history_closing"):
-                raise UserError(
-                    _("A dunning action that is done is a trace: it cannot be changed.")
-                )
+            raise UserError(_("A dunning action that is done is a trace: it cannot be changed."))
         return super().write(vals)
 
     def _relance_is_engine_or_manager(self):

@@ -98,16 +98,3 @@ class RelancePlan(models.Model):
                             b_days=level.offset_days,
                         )
                     )
-
-    def _first_level(self):
-        self.ensure_one()
-        return self.level_ids.sorted("sequence")[:1]
-
-    def _next_level(self, level):
-        """The level that follows ``level`` in this plan (the first one when none)."""
-        self.ensure_one()
-        levels = self.level_ids.sorted("sequence")
-        if not level:
-            return levels[:1]
-        following = levels.filtered(lambda lvl: lvl.sequence > level.sequence)
-        return following[:1]
