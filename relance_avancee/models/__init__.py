@@ -23,4 +23,5 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_call_screen
 from . import res_partner_debtor
+from . import res_partner_insolvency
 from . import sale_order

@@ -24,6 +24,8 @@ class RelanceEngine(models.AbstractModel):
             ("invoice_date_due", "!=", False),
             ("relance_suspended", "=", False),
             ("commercial_partner_id.relance_excluded", "=", False),
+            # Insolvency proceedings: the legal stay stops all dunning (L622-21).
+            ("commercial_partner_id.relance_insolvency_date", "=", False),
         ]
         if partners:
             domain.append(("commercial_partner_id", "in", partners.commercial_partner_id.ids))

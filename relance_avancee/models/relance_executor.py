@@ -6,6 +6,8 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from .relance_level import TEMPLATE_MODEL
+
 _logger = logging.getLogger(__name__)
 
 # Channels whose action comes with a document (reminder letter or formal notice).
@@ -60,7 +62,9 @@ class RelanceExecutor(models.AbstractModel):
         """
         messages = {}
         writing = entries.filtered(lambda e: e.channel in ("email", "formal_notice"))
-        for template in writing.level_id.mail_template_id:
+        # A template of another model is never rendered: its entries fail when posted.
+        templates = writing.level_id.mail_template_id.filtered(lambda t: t.model == TEMPLATE_MODEL)
+        for template in templates:
             batch = writing.filtered(lambda e, t=template: e.level_id.mail_template_id == t)
             try:
                 with self.env.cr.savepoint():
@@ -124,6 +128,7 @@ class RelanceExecutor(models.AbstractModel):
                     and still_due.get(m.id, 0.0) > 0
                     and not m.relance_suspended
                     and not m.commercial_partner_id.relance_excluded
+                    and not m.commercial_partner_id.relance_insolvency_date
                 )
             )
             if not due:
@@ -313,6 +318,8 @@ class RelanceExecutor(models.AbstractModel):
         """Chatter message and queued email per entry, held until its document."""
         if not entries:
             return
+        for level in entries.level_id:
+            level._relance_check_template()
         missing = entries.filtered(lambda e: e.id not in rendered)
         rendered = dict(rendered)
         for entry in missing:

@@ -317,6 +317,7 @@ class RelanceHistory(models.Model):
             lambda m: (
                 m.relance_amount_due <= 0
                 or m.relance_suspended
+                or m.commercial_partner_id.relance_insolvency_date
                 or m.commercial_partner_id.with_company(self.company_id).relance_excluded
             )
         )

@@ -65,7 +65,7 @@ class RelancePenalty(models.Model):
         """Create the penalty invoices of a dunning action: one per customer and currency."""
         # No interest on interest (Code civil 1343-2): penalty invoices bear none.
         invoices = entry.move_ids.filtered(lambda m: not m.relance_is_penalty)
-        if not invoices:
+        if not invoices or entry.partner_id._relance_in_insolvency():
             return self.browse()
         invoices._relance_check_penalty_setup()
         by_currency = defaultdict(list)

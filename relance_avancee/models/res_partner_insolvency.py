@@ -1,0 +1,150 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.tools.misc import format_date
+
+from ..access import check_manager
+
+INSOLVENCY_KINDS = [
+    ("safeguard", "Safeguard (sauvegarde)"),
+    ("reorganisation", "Reorganisation (redressement judiciaire)"),
+    ("liquidation", "Compulsory liquidation (liquidation judiciaire)"),
+]
+# Months to declare a claim from the publication of the judgment in the BODACC
+# (Code de commerce L622-24, R622-24).
+CLAIM_DECLARATION_MONTHS = 2
+
+
+class ResPartner(models.Model):
+    """Insolvency proceedings of a customer: the legal stay (Code de commerce L622-21,
+    L622-28) stops every reminder, penalty, block and litigation at once; what remains
+    is to declare the claim to the creditors' representative in time."""
+
+    _inherit = "res.partner"
+
+    relance_insolvency_kind = fields.Selection(
+        INSOLVENCY_KINDS, string="Insolvency Proceedings", tracking=True, copy=False
+    )
+    relance_insolvency_date = fields.Date(
+        string="Judgment Date", tracking=True, copy=False, help="Opening judgment."
+    )
+    relance_insolvency_publication_date = fields.Date(
+        string="BODACC Publication",
+        copy=False,
+        help="Publication of the judgment: claims are declared within two months of it.",
+    )
+    relance_insolvency_court = fields.Char(string="Court", copy=False)
+    relance_insolvency_administrator_id = fields.Many2one(
+        "res.partner",
+        string="Creditors' Representative",
+        copy=False,
+        help="Mandataire judiciaire (or liquidator) to whom the claim is declared.",
+    )
+    relance_insolvency_claim_deadline = fields.Date(
+        string="Declare the Claim By", compute="_compute_relance_insolvency_claim_deadline"
+    )
+
+    @api.depends("relance_insolvency_publication_date", "relance_insolvency_date")
+    def _compute_relance_insolvency_claim_deadline(self):
+        for partner in self:
+            start = partner.relance_insolvency_publication_date
+            partner.relance_insolvency_claim_deadline = start and fields.Date.add(
+                start, months=CLAIM_DECLARATION_MONTHS
+            )
+
+    def write(self, vals):
+        opening = vals.get("relance_insolvency_date")
+        if opening or "relance_insolvency_kind" in vals:
+            check_manager(
+                self.env, _("Only a collections manager may record insolvency proceedings.")
+            )
+        result = super().write(vals)
+        if opening:
+            self._relance_open_insolvency()
+        return result
+
+    def _relance_in_insolvency(self):
+        """Under the legal stay of insolvency proceedings (the customer, as a company)."""
+        self.ensure_one()
+        return bool(self.commercial_partner_id.relance_insolvency_date)
+
+    def _relance_open_insolvency(self):
+        """Stop what was planned and leave the claim to declare as a dated task."""
+        for partner in self.commercial_partner_id.filtered("relance_insolvency_date"):
+            planned = (
+                self.env["relance.history"]
+                .sudo()
+                .search([("partner_id", "=", partner.id), ("state", "=", "planned")])
+            )
+            planned.activity_id.sudo().unlink()
+            planned.write(
+                {
+                    "state": "cancelled",
+                    "note": Markup("<p>%s</p>")
+                    % _("Cancelled: the customer is in insolvency proceedings."),
+                }
+            )
+            partner._relance_schedule_claim_declaration()
+
+    def _relance_claim_figures(self):
+        """{company: (principal, interest)} due on the judgment date, per company: interest
+        stops running on the judgment (L622-28)."""
+        self.ensure_one()
+        judgment = self.relance_insolvency_date
+        # Every company's claim, whoever recorded the judgment (a manager, checked).
+        invoices = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "=", self.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("amount_residual", ">", 0),
+                    ("invoice_date", "<=", judgment),
+                ]
+            )
+        )
+        figures = {}
+        for invoice in invoices:
+            principal, interest = figures.get(invoice.company_id, (0.0, 0.0))
+            penalty = invoice._relance_compute_penalty(judgment)
+            figures[invoice.company_id] = (
+                principal + invoice.amount_residual,
+                interest + penalty["interest"] + penalty["indemnity"],
+            )
+        return figures
+
+    def _relance_schedule_claim_declaration(self):
+        deadline = self.relance_insolvency_claim_deadline or fields.Date.add(
+            self.relance_insolvency_date, months=CLAIM_DECLARATION_MONTHS
+        )
+        for company, (principal, interest) in self._relance_claim_figures().items():
+            manager = (
+                self.env.user
+                if not self.env.su and company in self.env.user.company_ids
+                else self.env["relance.executor"]._litigation_manager(company)
+            )
+            self.with_company(company).activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=deadline - timedelta(days=7),
+                summary=_("Declare the claim (insolvency proceedings) by %s", deadline),
+                note=Markup("<p>%s</p>")
+                % _(
+                    "Judgment of %(date)s (%(court)s). Claim of %(company)s as of that date: "
+                    "principal %(principal)s, interest and indemnities %(interest)s. Declare it "
+                    "to %(administrator)s by %(deadline)s.",
+                    date=format_date(self.env, self.relance_insolvency_date),
+                    court=self.relance_insolvency_court or "-",
+                    company=company.name,
+                    principal=company.currency_id.format(principal),
+                    interest=company.currency_id.format(interest),
+                    administrator=self.relance_insolvency_administrator_id.display_name
+                    or _("the creditors' representative"),
+                    deadline=format_date(self.env, deadline),
+                ),
+                user_id=manager.id,
+            )
