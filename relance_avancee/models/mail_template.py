@@ -37,8 +37,10 @@ class MailTemplate(models.Model):
             or not self._has_unsafe_expression_template_qweb(template_src, model)
         ):
             # Restricted rendering stays Odoo's: its checks and its AccessError apply.
+            # A copy of the options: Odoo's restricted mode writes its flag into them,
+            # and they are the field's own render_options (shared by every rendering).
             return super()._render_template_qweb(
-                template_src, model, res_ids, add_context=add_context, options=options
+                template_src, model, res_ids, add_context=add_context, options=dict(options or {})
             )
         options = dict(options or {})
         variables = self._render_eval_context()
