@@ -118,9 +118,32 @@ class TestFormalNotice(RelanceCase):
         self.customer.relance_typology_id = self.env.ref("relance_avancee.relance_typology_public")
         self.customer.relance_plan_id = self.standard_plan
         entry = self._notice(self.customer)
-        body = str(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids).body_html)
+        mail = self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)
+        body = str(mail.body_html).replace("&nbsp;", "\xa0")
         self.assertIn("administrative court", body)
         self.assertNotIn("injunction to pay", body)
         labels = " ".join(entry.penalty_ids.penalty_line_ids.mapped("name"))
         self.assertIn("L2192-13", labels)
         self.assertNotIn("L441-10", labels)
+
+
+class TestTotalsPerCurrency(RelanceCase):
+    def test_one_total_per_currency_never_mixed(self):
+        self.env.user.groups_id += self.env.ref("base.group_multi_currency")
+        code = "EUR" if self.company.currency_id.name != "EUR" else "USD"
+        foreign = self.setup_other_currency(code, rates=[("2026-01-01", 2.0)])
+        self.make_invoice(self.customer, "2026-01-31", 1000.0)
+        self.make_invoice(self.customer, "2026-01-31", 300.0, currency=foreign)
+        self.make_invoice(self.customer, "2026-01-30", 200.0, currency=foreign)
+        with self.mock_mail_gateway():
+            entry = self.run_on(date(2026, 2, 2)).history_ids
+        mail = self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)
+        body = str(mail.body_html).replace("&nbsp;", "\xa0")
+        company_total = self.company.currency_id.format(1000.0)
+        foreign_total = foreign.format(500.0)
+        self.assertEqual(
+            sorted(entry.due_totals.splitlines()), sorted([company_total, foreign_total])
+        )
+        self.assertIn(f"Total due: <strong>{company_total}</strong>", body)
+        self.assertIn(f"Total due: <strong>{foreign_total}</strong>", body)
+        self.assertEqual(body.count("Total due:"), 2)

@@ -380,3 +380,25 @@ class TestLitigationLegalTexts(LitigationCase):
         self.assertIn("No fixed recovery indemnity", texts)
         self.assertNotIn("D441-5", texts)
         self.assertEqual(litigation.amount_indemnity, 0.0)
+
+    def test_statutory_rate_stated_as_is_contractual_rate_with_its_floor(self):
+        litigation = self.env["relance.litigation"].create(
+            {"partner_id": self.customer.id, "move_ids": [(6, 0, self.invoice.ids)]}
+        )
+        texts = "\n".join(litigation._legal_texts())
+        self.assertIn("statutory rate", texts)
+        self.assertNotIn("three times", texts)
+        self.assertIn("injonction de payer", texts)
+        self.company.write({"relance_penalty_mode": "fixed", "relance_fixed_rate": 12.0})
+        texts = "\n".join(litigation._legal_texts())
+        self.assertIn("contractual rate (12 % per year)", texts)
+        self.assertIn("three times the legal interest rate", texts)
+
+    def test_public_body_goes_before_the_administrative_judge(self):
+        self.customer.relance_typology_id = self.env.ref("relance_avancee.relance_typology_public")
+        litigation = self.env["relance.litigation"].create(
+            {"partner_id": self.customer.id, "move_ids": [(6, 0, self.invoice.ids)]}
+        )
+        texts = "\n".join(litigation._legal_texts())
+        self.assertIn("référé-provision", texts)
+        self.assertNotIn("injonction de payer", texts)

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -111,6 +113,11 @@ class RelanceHistory(models.Model):
     )
     registered_mail_date = fields.Date(string="Registered Mail Sent On")
     invoice_count = fields.Integer(compute="_compute_invoice_count")
+    due_totals = fields.Text(
+        compute="_compute_due_totals",
+        help="What is still due on the action's invoices, one line per currency: amounts "
+        "in different currencies are never added up.",
+    )
     notice_deadline = fields.Date(
         compute="_compute_notice_deadline",
         help="Date by which a formal notice of this date asks to be paid (Settings).",
@@ -133,6 +140,19 @@ class RelanceHistory(models.Model):
     def _compute_invoice_count(self):
         for entry in self:
             entry.invoice_count = len(entry.move_ids)
+
+    @api.depends("move_ids.amount_residual", "move_ids.currency_id")
+    @api.depends_context("lang")
+    def _compute_due_totals(self):
+        for entry in self:
+            due = entry.move_ids._relance_amount_due_map()
+            totals = defaultdict(float)
+            for move in entry.move_ids:
+                totals[move.currency_id] += due.get(move.id, 0.0)
+            entry.due_totals = "\n".join(
+                currency.format(amount)
+                for currency, amount in sorted(totals.items(), key=lambda item: item[0].name)
+            )
 
     @api.depends("date", "company_id.relance_notice_deadline_days")
     def _compute_notice_deadline(self):

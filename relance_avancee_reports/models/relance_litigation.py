@@ -212,8 +212,8 @@ class RelanceLitigation(models.Model):
             _(
                 "Formal notice: %(date)s, registered letter %(ref)s sent on %(sent)s",
                 date=notice.date or "-",
-                ref=self.registered_mail_ref or "-",
-                sent=self.registered_mail_date or "-",
+                ref=self.registered_mail_ref or notice.registered_mail_ref or "-",
+                sent=self.registered_mail_date or notice.registered_mail_date or "-",
             ),
             _("Amounts computed on %s", self.amounts_date or self.date_open),
             "",
@@ -224,12 +224,7 @@ class RelanceLitigation(models.Model):
 
     def _debtor_kind(self):
         """Which legal rule applies to the debtor: 'professional', 'public' or 'individual'."""
-        if self.move_ids:
-            return self.move_ids[:1]._relance_debtor_kind()
-        partner = self.partner_id.commercial_partner_id
-        if partner.relance_typology_id.public_body:
-            return "public"
-        return "professional" if partner.is_company else "individual"
+        return self.partner_id._relance_debtor_kind()
 
     def _legal_texts(self):
         """The texts the claim rests on, following the debtor's rule."""
@@ -241,12 +236,18 @@ class RelanceLitigation(models.Model):
                 _(
                     "Code de la commande publique, articles L2192-13 and R2192-31 and "
                     "following: moratorium interest, due automatically from the day after the "
-                    "due date (ECB main refinancing rate + 8 points)."
+                    "due date (ECB main refinancing rate in force on the first day of the "
+                    "half-year in which it began + %s points, for the whole delay).",
+                    "%g" % company.relance_public_points,
                 ),
                 _(
-                    "Code de la commande publique, article L2192-13: fixed recovery indemnity "
-                    "of %s per late invoice.",
+                    "Code de la commande publique, articles L2192-13 and D2192-35: fixed "
+                    "recovery indemnity of %s per late invoice.",
                     indemnity,
+                ),
+                _(
+                    "Code de justice administrative, article R541-1: référé-provision before "
+                    "the administrative court."
                 ),
             ]
         elif kind == "individual":
@@ -263,18 +264,38 @@ class RelanceLitigation(models.Model):
             ]
         else:
             texts = [
-                _(
-                    "Code de commerce, article L441-10: late-payment interest, due from the day "
-                    "after the due date without any reminder (ECB main refinancing rate + 10 "
-                    "points, at least 3 x the legal interest rate)."
-                ),
+                self._interest_text(company),
                 _(
                     "Code de commerce, article D441-5: fixed recovery indemnity of %s per late "
                     "invoice.",
                     indemnity,
                 ),
             ]
-        texts.append(
-            _("Code de procédure civile, articles 1405 and following: injonction de payer.")
-        )
+        if kind != "public":
+            texts.append(
+                _("Code de procédure civile, articles 1405 and following: injonction de payer.")
+            )
         return texts
+
+    def _interest_text(self, company):
+        """L441-10 as the company applies it: the statutory rate as is, or a contractual
+        rate never below three times the legal interest rate."""
+        if company._relance_statutory_rate():
+            return _(
+                "Code de commerce, article L441-10: late-payment interest, due from the day "
+                "after the due date without any reminder, at the statutory rate (ECB main "
+                "refinancing rate of each half-year + 10 points)."
+            )
+        if company.relance_penalty_mode == "fixed":
+            rate = _("%s %% per year", "%g" % company.relance_fixed_rate)
+        else:
+            rate = _(
+                "ECB main refinancing rate of each half-year + %s points",
+                "%g" % company.relance_penalty_points,
+            )
+        return _(
+            "Code de commerce, article L441-10: late-payment interest, due from the day after "
+            "the due date without any reminder, at the contractual rate (%s), never below "
+            "three times the legal interest rate.",
+            rate,
+        )
