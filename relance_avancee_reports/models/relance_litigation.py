@@ -238,7 +238,7 @@ class RelanceLitigation(models.Model):
                     "following: moratorium interest, due automatically from the day after the "
                     "due date (ECB main refinancing rate in force on the first day of the "
                     "half-year in which it began + %s points, for the whole delay).",
-                    "%g" % company.relance_public_points,
+                    f"{company.relance_public_points:g}",
                 ),
                 _(
                     "Code de la commande publique, articles L2192-13 and D2192-35: fixed "
@@ -287,11 +287,11 @@ class RelanceLitigation(models.Model):
                 "refinancing rate of each half-year + 10 points)."
             )
         if company.relance_penalty_mode == "fixed":
-            rate = _("%s %% per year", "%g" % company.relance_fixed_rate)
+            rate = _("%s %% per year", f"{company.relance_fixed_rate:g}")
         else:
             rate = _(
                 "ECB main refinancing rate of each half-year + %s points",
-                "%g" % company.relance_penalty_points,
+                f"{company.relance_penalty_points:g}",
             )
         return _(
             "Code de commerce, article L441-10: late-payment interest, due from the day after "
