@@ -1,7 +1,9 @@
 from . import account_move
 from . import account_move_penalty
 from . import account_move_prevention
+from . import account_partial_reconcile
 from . import account_payment
+from . import account_payment_register
 from . import ir_attachment
 from . import mail_activity
 from . import mail_template
@@ -17,6 +19,7 @@ from . import relance_litigation
 from . import relance_plan
 from . import relance_rate
 from . import relance_run
+from . import relance_run_preview
 from . import relance_typology
 from . import res_company
 from . import res_config_settings

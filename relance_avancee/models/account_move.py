@@ -73,6 +73,14 @@ class AccountMove(models.Model):
             due = move.invoice_date_due
             move.relance_days_overdue = max((today - due).days, 0) if due else 0
 
+    def _relance_refresh_blocked(self):
+        """A payment may clear what kept a customer blocked: unblock at once when allowed."""
+        for company in self.company_id:
+            partners = self.filtered(lambda m, c=company: m.company_id == c).commercial_partner_id
+            blocked = partners.filtered("relance_blocked")
+            if blocked and company.relance_auto_unblock:
+                blocked.with_company(company).sudo()._relance_refresh_state()
+
     def _relance_amount_due_map(self, in_company_currency=False):
         """{move id: amount still due}, net of payments registered but not booked.
 

@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class RelanceRunPreview(models.Model):
+    """What a run would do (its decisions), listed before anything is done."""
+
+    _name = "relance.run.preview"
+    _description = "Dunning Run Preview Line"
+    _order = "partner_id, id"
+
+    run_id = fields.Many2one("relance.run", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="run_id.company_id")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    level_id = fields.Many2one("relance.level", readonly=True)
+    channel = fields.Selection(related="level_id.channel")
+    move_ids = fields.Many2many("account.move", string="Invoices", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_due = fields.Monetary(currency_field="currency_id", readonly=True)
+    to_validate = fields.Boolean(readonly=True)
