@@ -1,6 +1,7 @@
 """What customers are told states only what applies to them (Trust II)."""
 
 from datetime import date
+from unittest.mock import patch
 
 from .common import RelanceCase
 
@@ -147,3 +148,44 @@ class TestTotalsPerCurrency(RelanceCase):
         self.assertIn(f"Total due: <strong>{company_total}</strong>", body)
         self.assertIn(f"Total due: <strong>{foreign_total}</strong>", body)
         self.assertEqual(body.count("Total due:"), 2)
+
+
+class TestDocumentThatFailsToRender(RelanceCase):
+    """An email is never said to carry a document it does not carry."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.levels = cls.standard_plan.level_ids.sorted("sequence")
+
+    def _run_with_failing_documents(self, level, day):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 1000.0)
+        if level:
+            invoice.write({"relance_level_id": level.id, "relance_last_date": "2026-02-20"})
+        documents = type(self.env["relance.documents"])
+
+        def broken(model, entries):
+            raise ValueError("wkhtmltopdf crashed")
+
+        with self.mock_mail_gateway(), patch.object(documents, "_render", broken):
+            entry = self.run_on(day).history_ids
+        self.assertEqual((entry.state, entry.document_state), ("done", "failed"))
+        return entry
+
+    def _chatter(self):
+        return " ".join(self.customer.message_ids.mapped(lambda m: str(m.body)))
+
+    def test_reminder_leaves_without_its_letter_and_the_chatter_says_so(self):
+        entry = self._run_with_failing_documents(None, date(2026, 2, 2))
+        mail = entry.message_id.sudo().mail_ids
+        self.assertEqual(mail.state, "outgoing")
+        self.assertFalse(mail.scheduled_date, "released at once")
+        self.assertIn("could not be rendered", self._chatter())
+        self.assertIn("left without it", self._chatter())
+
+    def test_formal_notice_email_is_held_back_without_its_notice(self):
+        phone = self.levels.filtered(lambda level: level.channel == "phone")
+        entry = self._run_with_failing_documents(phone, date(2026, 3, 5))
+        self.assertEqual(entry.channel, "formal_notice")
+        self.assertEqual(entry.message_id.sudo().mail_ids.state, "cancel")
+        self.assertIn("its email was not sent", self._chatter())

@@ -42,10 +42,10 @@ class RelanceDocuments(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 self._attach(entry, self._render(entry))
-        except Exception as error:  # noqa: BLE001 - traced on the entry, the mail leaves
+        except Exception as error:  # noqa: BLE001 - traced on the entry and the customer
             self.env.invalidate_all()
             entry.write({"document_state": "failed", "error": str(error)})
-            self._release(entry.message_id)
+            self._without_document(entry)
 
     def _attach(self, entries, rendered):
         contents, mimetype = rendered
@@ -67,6 +67,30 @@ class RelanceDocuments(models.AbstractModel):
             if entry.message_id:
                 entry.message_id.sudo().attachment_ids = [fields.Command.link(attachment.id)]
                 self._release(entry.message_id)
+
+    def _without_document(self, entry):
+        """The document could not be rendered. A reminder email still leaves (it lists
+        the invoices), saying nothing of an attachment; a formal notice, whose email
+        says the notice is attached, is held back. Either way the customer's chatter
+        says what happened, for the collector to act."""
+        mails = entry.message_id.sudo().mail_ids.filtered(lambda m: m.state == "outgoing")
+        if entry.channel == "formal_notice":
+            mails.write({"state": "cancel"})
+            note = _(
+                "The formal notice of %(date)s could not be rendered (%(error)s): its email "
+                "was not sent. Fix the cause, then send the notice again.",
+                date=entry.date,
+                error=entry.error,
+            )
+        else:
+            mails.write({"scheduled_date": False})
+            note = _(
+                "The reminder letter of %(date)s could not be rendered (%(error)s): the "
+                "email left without it.",
+                date=entry.date,
+                error=entry.error,
+            )
+        entry.partner_id.sudo().message_post(body=note, subtype_xmlid="mail.mt_note")
 
     def _release(self, message):
         message.sudo().mail_ids.filtered(lambda m: m.state == "outgoing").write(
