@@ -185,7 +185,9 @@ class TestManualActions(RelanceCase):
                 with self.subTest(moves=moves.mapped("name")):
                     with self.assertRaisesRegex(UserError, message):
                         send(moves)
-            self.customer.relance_excluded = True
+            self.customer.write(
+                {"relance_excluded": True, "relance_exclusion_reason": "Receivership"}
+            )
             with self.assertRaisesRegex(UserError, "excluded from dunning"):
                 send(invoice)
         self.assertFalse(self._new_mails)

@@ -398,7 +398,7 @@ class TestEngineGroupingAndSkips(RelanceCase):
         self.assertTrue(invoice.relance_suspended)
         self.assertFalse(self.run_on(date(2026, 2, 1)).history_ids)
         invoice.relance_excluded = False
-        self.customer.relance_excluded = True
+        self.customer.write({"relance_excluded": True, "relance_exclusion_reason": "Agreed delay"})
         self.assertFalse(self.run_on(date(2026, 2, 2)).history_ids)
         self.customer.relance_excluded = False
         self.assertEqual(self.run_on(date(2026, 2, 3)).history_ids.move_ids, invoice)

@@ -12,6 +12,8 @@ CHANNELS = [
 
 # Channels that send a written message through a mail template.
 TEMPLATE_CHANNELS = ("email", "formal_notice")
+# The model a level's template renders: the dunning action (history entry).
+TEMPLATE_MODEL = "relance.history"
 
 
 class RelanceLevel(models.Model):
@@ -54,7 +56,7 @@ class RelanceLevel(models.Model):
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",
-        domain=[("model", "=", "relance.history")],
+        domain=[("model", "=", TEMPLATE_MODEL)],
     )
     activity_type_id = fields.Many2one("mail.activity.type")
     call_script = fields.Html(
@@ -134,6 +136,26 @@ class RelanceLevel(models.Model):
                     )
                 )
 
+    @api.constrains("mail_template_id")
+    def _check_mail_template_model(self):
+        for level in self:
+            level._relance_check_template()
+
+    def _relance_check_template(self):
+        """The template renders dunning actions, as the engine: a template of another
+        model would render unrelated records (those with the actions' ids)."""
+        template = self.sudo().mail_template_id
+        if template and template.model != TEMPLATE_MODEL:
+            raise ValidationError(
+                self.env._(
+                    'Level "%(level)s": the email template "%(template)s" is not a dunning '
+                    "template (it applies to %(model)s, not to dunning actions).",
+                    level=self.name,
+                    template=template.name,
+                    model=template.model or "-",
+                )
+            )
+
     @api.constrains("sequence", "offset_days", "plan_id")
     def _check_order_in_plan(self):
         if self.env.context.get("relance_defer_level_check"):
@@ -159,3 +181,14 @@ class RelanceLevel(models.Model):
         return self.activity_type_id or self.env.ref(
             "relance_avancee.mail_activity_type_relance_call"
         )
+
+
+class MailTemplate(models.Model):
+    """A template used by a dunning level keeps the dunning actions' model."""
+
+    _inherit = "mail.template"
+
+    @api.constrains("model_id")
+    def _check_relance_level_model(self):
+        levels = self.env["relance.level"].sudo().search([("mail_template_id", "in", self.ids)])
+        levels._check_mail_template_model()

@@ -1,10 +1,10 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
-from ..access import check_collector, check_internal, check_manager
+from ..access import check_collector, check_internal, check_manager, is_collector, is_manager
 
 # Dunning settings and state live on the commercial partner; contacts share them.
 RELANCE_COMMERCIAL_FIELDS = [
@@ -15,12 +15,28 @@ RELANCE_COMMERCIAL_FIELDS = [
     "relance_po_required",
     "relance_channel_preference",
 ]
-# Written by the engine and by collections managers only: a collector cannot unblock.
+# Written by the engine and by collections managers only: a collector cannot unblock,
+# nor move the state the daily run keeps (level, next date, priority).
 RELANCE_MANAGER_FIELDS = {
     "relance_blocked",
     "relance_blocked_reason",
     "relance_blocked_date",
     "relance_litigation",
+    "relance_level_id",
+    "relance_next_date",
+    "relance_priority",
+}
+# Dunning settings and promises: collectors and managers only (not every contact editor).
+RELANCE_COLLECTOR_FIELDS = {
+    "relance_typology_id",
+    "relance_plan_id",
+    "relance_collector_id",
+    "relance_excluded",
+    "relance_exclusion_reason",
+    "relance_channel_preference",
+    "relance_promise_date",
+    "relance_promise_amount",
+    "relance_promise_broken_date",
 }
 
 
@@ -141,12 +157,12 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._relance_check_manager_fields(vals)
+            self._relance_check_dunning_fields(vals)
             self._relance_check_address_confirmation(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._relance_check_manager_fields(vals)
+        self._relance_check_dunning_fields(vals)
         if "relance_invoice_address_wrong" in vals and not vals["relance_invoice_address_wrong"]:
             if any(self.mapped("relance_invoice_address_confirmed")):
                 vals = dict(vals, relance_invoice_address_confirmed=False)  # fixed
@@ -155,19 +171,61 @@ class ResPartner(models.Model):
             vals = dict(vals, relance_promise_broken_date=False)
         return super().write(vals)
 
-    @api.model
-    def _relance_check_manager_fields(self, vals):
-        if (
-            RELANCE_MANAGER_FIELDS.intersection(vals)
-            and not self.env.su
-            and not self.env.user.has_group("relance_avancee.group_relance_manager")
-        ):
+    def _relance_check_dunning_fields(self, vals):
+        """Dunning settings and state are the collections team's: a contact editor may
+        not change them. The engine and internal code write them as superuser."""
+        if self.env.su:
+            return
+        changed = self._relance_changed_fields(vals)
+        if changed & RELANCE_MANAGER_FIELDS and not is_manager(self.env):
             raise AccessError(
                 _(
-                    "Only a collections manager can block or unblock a customer "
-                    "or put it in litigation."
+                    "Only a collections manager can block or unblock a customer, "
+                    "put it in litigation or change its dunning level."
                 )
             )
+        if changed & RELANCE_COLLECTOR_FIELDS and not is_collector(self.env):
+            raise AccessError(
+                _(
+                    "Only collectors can change a customer's dunning settings "
+                    "(typology, plan, collector, exclusion, promise to pay)."
+                )
+            )
+        if {"relance_excluded", "relance_exclusion_reason"} & changed:
+            self._relance_check_exclusion_reason(vals)
+
+    def _relance_changed_fields(self, vals):
+        """The dunning fields whose value ``vals`` changes. A value the contact already
+        has, or shares with its commercial partner (synchronisation), is no change; a
+        new contact starts empty or with its parent company's values."""
+        names = (RELANCE_MANAGER_FIELDS | RELANCE_COLLECTOR_FIELDS).intersection(vals)
+        if not names:
+            return set()
+        if self:
+            holders = [partner | partner.commercial_partner_id for partner in self]
+        else:
+            holders = [self.browse(vals.get("parent_id")).commercial_partner_id]
+        return {
+            name
+            for name in names
+            if any(not partners._relance_holds(name, vals[name], not self) for partners in holders)
+        }
+
+    def _relance_holds(self, name, value, allow_empty):
+        """Whether one of these partners (or the empty value) has ``value`` in ``name``."""
+        field = self._fields[name]
+        held = [field.convert_to_cache(partner[name], partner, validate=False) for partner in self]
+        if allow_empty:
+            held.append(field.convert_to_cache(False, self, validate=False))
+        return field.convert_to_cache(value, self, validate=False) in held
+
+    def _relance_check_exclusion_reason(self, vals):
+        """Excluding a customer from dunning always says why."""
+        for partner in self or [self.browse()]:
+            excluded = vals.get("relance_excluded", partner.relance_excluded)
+            reason = vals.get("relance_exclusion_reason", partner.relance_exclusion_reason)
+            if excluded and not (reason or "").strip():
+                raise UserError(_("Give the reason for excluding the customer from dunning."))
 
     @api.model
     def _relance_check_address_confirmation(self, vals):
@@ -407,7 +465,9 @@ class ResPartner(models.Model):
         }
 
     def _relance_block(self, reason):
-        to_block = self.commercial_partner_id.filtered(lambda p: not p.relance_blocked)
+        to_block = self.commercial_partner_id.filtered(
+            lambda p: not p.relance_blocked and not p.relance_insolvency_date
+        )
         # Blocking is the engine's decision (a level reached), whoever runs it.
         to_block.sudo().write(
             {

@@ -3,7 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
 CALL_OUTCOMES = [
@@ -55,8 +55,39 @@ class RelanceCallOutcome(models.TransientModel):
             values["promise_amount"] = sum(moves.mapped("relance_amount_due"))
         return values
 
+    @api.constrains("partner_id", "move_ids", "history_id")
+    def _check_invoices_of_the_customer(self):
+        """The call is about the customer's own invoices, in the call's company: its
+        outcome emails them (duplicates, confirmation) and writes on them."""
+        for wizard in self:
+            partner = wizard.partner_id.commercial_partner_id
+            company = wizard._call_company()
+            history = wizard.history_id.sudo()
+            if history and history.partner_id != partner:
+                raise ValidationError(_("The planned call is about another customer."))
+            # Read as the engine: an invoice of a company the user cannot open is refused
+            # with the same message, and nothing of it is shown.
+            foreign = wizard.move_ids.sudo().filtered(
+                lambda m, p=partner, c=company: (
+                    m.commercial_partner_id != p or m.company_id != c or not m.is_sale_document()
+                )
+            )
+            if foreign:
+                raise ValidationError(
+                    _(
+                        "Only invoices of %(customer)s in %(company)s can be part of this call.",
+                        customer=partner.display_name,
+                        company=company.name,
+                    )
+                )
+
+    def _call_company(self):
+        """The company the call is made for: the planned call's, else the current one."""
+        return self.history_id.sudo().company_id or self.env.company
+
     def action_confirm(self):
         self.ensure_one()
+        self._check_invoices_of_the_customer()
         self._check_values()
         getattr(self, f"_apply_{self.outcome}")()
         entry = self._close_call()
