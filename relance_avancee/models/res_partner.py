@@ -25,6 +25,11 @@ RELANCE_MANAGER_FIELDS = {
     "relance_level_id",
     "relance_next_date",
     "relance_priority",
+    "relance_insolvency_kind",
+    "relance_insolvency_date",
+    "relance_insolvency_publication_date",
+    "relance_insolvency_court",
+    "relance_insolvency_administrator_id",
 }
 # Dunning settings and promises: collectors and managers only (not every contact editor).
 RELANCE_COLLECTOR_FIELDS = {
@@ -37,6 +42,7 @@ RELANCE_COLLECTOR_FIELDS = {
     "relance_promise_date",
     "relance_promise_amount",
     "relance_promise_broken_date",
+    "relance_professional",
 }
 
 
@@ -181,7 +187,8 @@ class ResPartner(models.Model):
             raise AccessError(
                 _(
                     "Only a collections manager can block or unblock a customer, "
-                    "put it in litigation or change its dunning level."
+                    "put it in litigation, record insolvency proceedings or change its "
+                    "dunning level."
                 )
             )
         if changed & RELANCE_COLLECTOR_FIELDS and not is_collector(self.env):

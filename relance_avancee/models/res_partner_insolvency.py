@@ -6,8 +6,6 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.tools.misc import format_date
 
-from ..access import check_manager
-
 INSOLVENCY_KINDS = [
     ("safeguard", "Safeguard (sauvegarde)"),
     ("reorganisation", "Reorganisation (redressement judiciaire)"),
@@ -56,13 +54,9 @@ class ResPartner(models.Model):
             )
 
     def write(self, vals):
-        opening = vals.get("relance_insolvency_date")
-        if opening or "relance_insolvency_kind" in vals:
-            check_manager(
-                self.env, _("Only a collections manager may record insolvency proceedings.")
-            )
+        """Who may record proceedings: see the dunning fields' rule (res_partner.py)."""
         result = super().write(vals)
-        if opening:
+        if vals.get("relance_insolvency_date"):
             self._relance_open_insolvency()
         return result
 
