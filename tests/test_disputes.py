@@ -556,7 +556,9 @@ class TestDisputePortal(RelanceHttpCase, DisputeCase):
         other = self.env["res.partner"].create({"name": "Other customer"})
         other_invoice = self.make_invoice(other, "2026-01-31", 99.0)
         other_invoice._portal_ensure_token()
-        bad_statement = f"/relance/statement/{self.customer.id}/{other._relance_statement_token()}"
+        # Another customer's signed link, with our customer's id: refused.
+        other_path = other._relance_statement_url().split("/relance/statement/")[1]
+        bad_statement = f"/relance/statement/{self.customer.id}/{other_path.split('/', 1)[1]}"
         self.assertEqual(self.url_open(bad_statement).status_code, 404)
         statement = self.url_open(self.customer._relance_statement_url())
         self.assertNotIn(other_invoice.name, statement.text)

@@ -77,10 +77,10 @@ class TestPortalConfirmation(RelanceHttpCase):
                 }
             ],
         )
-        self.customer.invalidate_recordset()
-        self.assertEqual(self.customer.relance_promise_date, pay_date)
-        self.assertEqual(self.customer.relance_promise_amount, 1200.0)
         self.invoice.invalidate_recordset()
+        self.assertEqual(self.invoice.relance_promise_date, pay_date, "the invoice's promise")
+        self.customer.invalidate_recordset()
+        self.assertFalse(self.customer.relance_promise_date, "not the whole customer's")
         trace = self.invoice.message_ids.filtered(lambda m: "will be paid on" in m.body)
         self.assertEqual(len(trace), 1, "the answer is traced on the invoice")
         self.assertEqual(trace.author_id, self.customer, "by the customer")
@@ -102,14 +102,15 @@ class TestPortalConfirmation(RelanceHttpCase):
             csrf,
             self.invoice.access_token,
             answer="received",
-            pay_date=fields.Date.to_string(self.due + timedelta(days=61)),
+            pay_date=fields.Date.to_string(self.due + timedelta(days=31)),
         )
-        self.assertIn("more than 60 days after the due date", response.text)
+        self.assertIn("more than 30 days after the due date", response.text)
         self.assertFalse(
             self.env["relance.history"].search_count([("outcome", "=", "promise")]),
         )
         self.customer.invalidate_recordset()
         self.assertFalse(self.customer.relance_promise_date)
+        self.assertFalse(self.invoice.relance_promise_date)
 
     def test_problem_opens_a_routed_dispute(self):
         csrf, _page = self._page(self._preventive_link())

@@ -1,5 +1,7 @@
+import time
+
 from odoo import _, fields, http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import consteq
 
@@ -15,25 +17,35 @@ OPEN_INVOICE_DOMAIN = [
 class RelanceDisputePortal(CustomerPortal):
     """The customer's side: open invoices from the reminder link, and reporting a problem.
 
-    Links carry Odoo's portal access tokens (the invoice's own, or a keyed hash of
-    the customer for the statement page): nobody sees another customer's invoices.
+    Links carry Odoo's portal access tokens (the invoice's own, or a keyed hash of the
+    customer, the company and an expiry for the statement page): nobody sees another
+    customer's invoices, and nobody answers for the customer without its link.
     """
 
     @http.route(
-        "/relance/statement/<int:partner_id>/<string:token>",
+        "/relance/statement/<int:partner_id>/<int:company_id>/<int:expires>/<string:token>",
         type="http",
         auth="public",
         website=True,
     )
-    def relance_statement(self, partner_id, token, **kw):
+    def relance_statement(self, partner_id, company_id, expires, token, **kw):
         partner = request.env["res.partner"].sudo().browse(partner_id).exists()
-        if not partner or not consteq(partner._relance_statement_token(), token):
+        company = request.env["res.company"].sudo().browse(company_id).exists()
+        if not partner or not company:
             return request.not_found()
+        if not consteq(partner._relance_statement_token(company.id, expires), token):
+            return request.not_found()
+        if expires < time.time():
+            return self._relance_link_expired()
         invoices = (
             request.env["account.move"]
             .sudo()
             .search(
-                [("commercial_partner_id", "=", partner.id), *OPEN_INVOICE_DOMAIN],
+                [
+                    ("commercial_partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    *OPEN_INVOICE_DOMAIN,
+                ],
                 order="invoice_date_due",
             )
         )
@@ -42,11 +54,32 @@ class RelanceDisputePortal(CustomerPortal):
             {"partner": partner, "invoices": invoices},
         )
 
+    @http.route(
+        "/relance/statement/<int:partner_id>/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+    )
+    def relance_statement_unsigned(self, partner_id, token, **kw):
+        """Links of earlier reminders had no company nor expiry: they open nothing now."""
+        return self._relance_link_expired()
+
+    def _relance_link_expired(self):
+        return request.render("relance_avancee_disputes.portal_relance_link_expired", status=403)
+
     def _relance_portal_invoice(self, move_id, access_token):
-        """The invoice behind a portal link, or None (wrong token, not a posted invoice)."""
-        try:
-            invoice = self._document_check_access("account.move", move_id, access_token)
-        except (AccessError, MissingError):
+        """The invoice behind a portal link, or None (wrong token, not a posted invoice).
+
+        The link's token is required whoever is logged in: an employee who may read the
+        invoice does not answer for the customer.
+        """
+        invoice = request.env["account.move"].sudo().browse(move_id).exists()
+        if (
+            not invoice
+            or not invoice.access_token
+            or not access_token
+            or not consteq(invoice.access_token, access_token)
+        ):
             return None
         if invoice.move_type != "out_invoice" or invoice.state != "posted":
             return None
@@ -70,7 +103,11 @@ class RelanceDisputePortal(CustomerPortal):
         if not reason or not (message or "").strip():
             values["error"] = _("Choose a reason and describe the problem.")
             return None
-        dispute = invoice._relance_dispute_from_portal(reason, message)
+        try:
+            dispute = invoice._relance_dispute_from_portal(reason, message)
+        except UserError as error:
+            values["error"] = error.args[0]
+            return None
         return request.render(
             "relance_avancee_disputes.portal_relance_dispute_done", {"dispute": dispute}
         )
@@ -102,6 +139,7 @@ class RelanceDisputePortal(CustomerPortal):
             "pay_date": pay_date or fields.Date.to_string(invoice.invoice_date_due),
             "today": fields.Date.to_string(fields.Date.context_today(invoice)),
             "max_date": fields.Date.to_string(invoice._relance_latest_promise_date()),
+            "promise_refusal": invoice._relance_portal_promise_refusal(),
         }
         if request.httprequest.method == "POST":
             if answer == "received":

@@ -1,6 +1,9 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.relance_avancee.access import check_collector
+
+from .relance_dispute import OPEN_STATES
 
 
 class AccountMove(models.Model):
@@ -30,29 +33,46 @@ class AccountMove(models.Model):
     def _relance_is_suspended(self):
         return super()._relance_is_suspended() or self.relance_in_dispute
 
-    def _relance_check_problems(self):
-        problems = super()._relance_check_problems()
-        partner = self.commercial_partner_id
-        open_disputes = (
+    def _relance_open_preventable_disputes(self):
+        """Open disputes of the customer for a cause the invoice checks look at."""
+        return (
             self.env["relance.dispute"]
             .sudo()
             .search(
                 [
-                    ("partner_id", "=", partner.id),
+                    ("partner_id", "=", self.commercial_partner_id.id),
                     ("state", "in", ("new", "assigned", "in_progress")),
                     ("reason_id.preventable", "=", True),
                 ]
             )
         )
-        for reason in open_disputes.reason_id:
-            problems.append(
-                _(
-                    "%(partner)s has an open dispute for the same cause: %(reason)s.",
-                    partner=partner.name,
-                    reason=reason.name,
-                )
+
+    def _relance_same_cause_texts(self, disputes):
+        partner = self.commercial_partner_id
+        return [
+            _(
+                "%(partner)s has an open dispute for the same cause: %(reason)s.",
+                partner=partner.name,
+                reason=reason.name,
             )
-        return problems
+            for reason in disputes.reason_id
+        ]
+
+    def _relance_check_problems(self):
+        """Disputes opened by collectors block (in block mode); see the notices below."""
+        problems = super()._relance_check_problems()
+        disputes = self._relance_open_preventable_disputes()
+        return problems + self._relance_same_cause_texts(
+            disputes.filtered(lambda d: d.source != "portal")
+        )
+
+    def _relance_check_notices(self):
+        """What a customer reported alone on the portal warns, and never blocks."""
+        notices = super()._relance_check_notices()
+        disputes = self._relance_open_preventable_disputes()
+        blocking = disputes.filtered(lambda d: d.source != "portal").reason_id
+        reported = disputes.filtered(lambda d: d.source == "portal" and d.reason_id not in blocking)
+        return notices + self._relance_same_cause_texts(reported)
 
     def action_relance_report_dispute(self):
         check_collector(self.env)
@@ -77,15 +97,30 @@ class AccountMove(models.Model):
         return f"{move.get_base_url()}/relance/confirm/{move.id}?access_token={token}"
 
     def _relance_dispute_from_portal(self, reason, message):
-        """A customer reported a problem on this invoice from the portal."""
+        """A customer reported a problem on this invoice from the portal.
+
+        One open dispute per invoice: while one is handled, another report is refused
+        (no new dispute, notification or activity). The customer's text stays text.
+        """
         self.ensure_one()
-        self.sudo().message_post(
+        move = self.sudo()
+        current = move.relance_dispute_ids.filtered(lambda d: d.state in OPEN_STATES)
+        if current:
+            raise UserError(
+                _(
+                    "A problem on invoice %(invoice)s is already being handled (%(dispute)s): "
+                    "we will come back to you.",
+                    invoice=move.name,
+                    dispute=current[0].name,
+                )
+            )
+        move.message_post(
             body=_(
                 "The customer reported a problem on the portal: %(reason)s - %(message)s",
                 reason=reason.name,
                 message=message,
             ),
-            author_id=self.commercial_partner_id.id,
+            author_id=move.commercial_partner_id.id,
             subtype_xmlid="mail.mt_note",
         )
         dispute = (
@@ -93,9 +128,9 @@ class AccountMove(models.Model):
             .sudo()
             .create(
                 {
-                    "partner_id": self.commercial_partner_id.id,
-                    "company_id": self.company_id.id,
-                    "move_ids": [fields.Command.set(self.ids)],
+                    "partner_id": move.commercial_partner_id.id,
+                    "company_id": move.company_id.id,
+                    "move_ids": [fields.Command.set(move.ids)],
                     "reason_id": reason.id,
                     "description": message,
                     "source": "portal",

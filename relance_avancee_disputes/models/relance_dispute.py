@@ -1,12 +1,21 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+from odoo.addons.relance_avancee.access import check_collector, is_collector
 
 from .relance_dispute_reason import CATEGORIES
 
 OPEN_STATES = ("new", "assigned", "in_progress")
+# What a team member (an employee outside collections) writes on a dispute he works:
+# notes, resolution, the payment found, who of the team handles it. The customer,
+# invoices, amount, company, team and deadline are the collectors'; the state moves
+# through the action buttons only.
+MEMBER_FIELDS = {"resolution", "resolution_note", "payment_id", "user_id"}
 
 RESOLUTIONS = [
     ("credit_note", "Credit note"),
@@ -119,6 +128,10 @@ class RelanceDispute(models.Model):
         readonly=True,
     )
     payment_id = fields.Many2one("account.payment", string="Payment Found", copy=False)
+    can_edit_case = fields.Boolean(
+        compute="_compute_can_edit_case",
+        help="Collectors edit the whole dispute; team members work it (notes, resolution).",
+    )
 
     @api.model
     def _group_expand_states(self, states, domain):
@@ -134,6 +147,10 @@ class RelanceDispute(models.Model):
     def _compute_move_names(self):
         for dispute in self:
             dispute.move_names = ", ".join(dispute.move_ids.sudo().mapped("name"))
+
+    @api.depends_context("uid")
+    def _compute_can_edit_case(self):
+        self.can_edit_case = is_collector(self.env)
 
     @api.depends("reason_id")
     def _compute_category(self):
@@ -188,12 +205,49 @@ class RelanceDispute(models.Model):
         return disputes
 
     def write(self, vals):
+        self._check_member_write(vals)
         if "deadline" in vals and "escalated" not in vals:
             # A new deadline gives the team a new chance: escalate again only if it passes.
             moved = self.filtered(lambda d: d.deadline != fields.Date.to_date(vals["deadline"]))
             if moved:
                 super(RelanceDispute, moved).write({"escalated": False})
         return super().write(vals)
+
+    def _check_member_write(self, vals):
+        """Team members work their disputes; the rest is the collectors'."""
+        if self.env.su or is_collector(self.env):
+            return
+        refused = set(vals) - MEMBER_FIELDS
+        if refused:
+            labels = ", ".join(
+                sorted(self._fields[name]._description_string(self.env) for name in refused)
+            )
+            raise AccessError(
+                _(
+                    "Only collectors can change %s of a dispute; use the buttons to move "
+                    "it forward.",
+                    labels,
+                )
+            )
+        if vals.get("user_id"):
+            for dispute in self:
+                team = dispute.team_id.member_ids | dispute.team_id.leader_id
+                if vals["user_id"] not in team.ids:
+                    raise AccessError(
+                        _("Dispute %s can only be assigned to a member of its team.", dispute.name)
+                    )
+
+    def _write_as_action(self, vals):
+        """What the actions write (state, closing, credit notes): the caller must be
+        allowed to write this dispute; the fields are the action's choice."""
+        self.check_access("write")
+        return self.sudo().write(vals)
+
+    def _check_open(self):
+        self.check_access("write")
+        for dispute in self:
+            if dispute.state not in OPEN_STATES:
+                raise UserError(_("Dispute %s is already closed.", dispute.name))
 
     def _flag_wrong_address(self):
         """A wrong recipient reported: the next invoices warn until the address is fixed."""
@@ -251,7 +305,11 @@ class RelanceDispute(models.Model):
                 "mail.mail_activity_data_todo",
                 date_deadline=self.deadline,
                 summary=_("Solve dispute %s", self.name),
-                note=self.description or "",
+                # What the customer says is text, never markup or links (it may come
+                # from the portal): escaped line by line.
+                note=Markup("<p>%s</p>") % Markup("<br/>").join(self.description.splitlines())
+                if self.description
+                else "",
                 user_id=self.user_id.id,
             )
         members = (self.team_id.member_ids | self.team_id.leader_id).partner_id
@@ -297,10 +355,17 @@ class RelanceDispute(models.Model):
         partner.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def action_start(self):
-        self.filtered(lambda d: d.state in ("new", "assigned")).write({"state": "in_progress"})
+        self.check_access("write")
+        self.filtered(lambda d: d.state in ("new", "assigned"))._write_as_action(
+            {"state": "in_progress"}
+        )
         return True
 
     def action_route(self):
+        check_collector(self.env)
+        for dispute in self:
+            if dispute.state != "new":
+                raise UserError(_("Dispute %s is already routed.", dispute.name))
         self._route()
         return True
 
@@ -318,9 +383,8 @@ class RelanceDispute(models.Model):
         return True
 
     def _close(self, state, resolution, note):
-        if self.state not in OPEN_STATES:
-            raise UserError(_("Dispute %s is already closed.", self.name))
-        self.write(
+        self._check_open()
+        self._write_as_action(
             {
                 "state": state,
                 "resolution": resolution,
@@ -342,7 +406,12 @@ class RelanceDispute(models.Model):
         )
 
     def action_reopen(self):
-        self.write({"state": "in_progress", "date_closed": False, "resolution": False})
+        """Reopening suspends dunning again: a collector's decision, on a closed dispute."""
+        check_collector(self.env)
+        for dispute in self:
+            if dispute.state in OPEN_STATES:
+                raise UserError(_("Dispute %s is not closed.", dispute.name))
+        self._write_as_action({"state": "in_progress", "date_closed": False, "resolution": False})
         return True
 
     # --- resolution actions ----------------------------------------------------
@@ -351,8 +420,7 @@ class RelanceDispute(models.Model):
         """Odoo's reversal wizard on the disputed invoices; the credit note it creates is
         linked to the dispute, which is then resolved with ``resolution``."""
         self.ensure_one()
-        if self.state not in OPEN_STATES:
-            raise UserError(_("Dispute %s is already closed.", self.name))
+        self._check_open()
         if not self.move_ids:
             raise UserError(_("Dispute %s has no invoice to credit.", self.name))
         self.resolution = resolution
@@ -373,9 +441,12 @@ class RelanceDispute(models.Model):
     def _link_credit_notes(self, credit_notes, resolution):
         """Credit notes created for this dispute: linked, traced, and the dispute resolved."""
         self.ensure_one()
+        credit_notes = credit_notes.filtered(lambda m: m.sudo().reversed_entry_id in self.move_ids)
         if not credit_notes:
             return
-        self.credit_note_ids = [fields.Command.link(m.id) for m in credit_notes]
+        self._write_as_action(
+            {"credit_note_ids": [fields.Command.link(m.id) for m in credit_notes]}
+        )
         names = ", ".join(credit_notes.sudo().mapped("name"))
         self.message_post(body=_("Credit note %s created for this dispute.", names))
         for move in credit_notes.sudo():
@@ -391,6 +462,7 @@ class RelanceDispute(models.Model):
 
     def action_send_duplicate(self):
         self.ensure_one()
+        self._check_open()
         recipient = self.env["relance.executor"]._recipient(self.partner_id.commercial_partner_id)
         if not recipient:
             raise UserError(_("The customer has no email address: add one first."))
@@ -440,5 +512,5 @@ class RelanceDispute(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        late.write({"escalated": True})
+        late.sudo().write({"escalated": True})
         return late

@@ -1,6 +1,11 @@
+import time
+
 from odoo import _, fields, models, tools
 
 from odoo.addons.relance_avancee.access import check_collector, check_internal
+
+# A reminder's statement link opens the customer's open invoices for this many days.
+STATEMENT_LINK_DAYS = 60
 
 
 class ResPartner(models.Model):
@@ -57,13 +62,19 @@ class ResPartner(models.Model):
             "context": {"default_partner_id": self.commercial_partner_id.id},
         }
 
-    def _relance_statement_token(self):
-        """Keyed hash of the customer: the statement link cannot be guessed."""
+    def _relance_statement_token(self, company_id, expires):
+        """Keyed hash of the customer, the company and the expiry of a statement link:
+        none of them can be changed, and the link cannot be guessed."""
         self.ensure_one()
-        return tools.hmac(self.env(su=True), "relance-statement", self.commercial_partner_id.id)
+        return tools.hmac(self.env(su=True), "relance-statement-v2", (self.id, company_id, expires))
 
-    def _relance_statement_url(self):
+    def _relance_statement_url(self, company=None):
+        """The customer's open invoices in ``company`` (default: the current one), for
+        STATEMENT_LINK_DAYS days: every reminder brings a fresh link."""
         self.ensure_one()
         partner = self.commercial_partner_id
+        company = company or self.env.company
+        expires = int(time.time()) + STATEMENT_LINK_DAYS * 86400
+        token = partner._relance_statement_token(company.id, expires)
         base = partner.get_base_url()
-        return f"{base}/relance/statement/{partner.id}/{partner._relance_statement_token()}"
+        return f"{base}/relance/statement/{partner.id}/{company.id}/{expires}/{token}"
