@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..access import is_manager
@@ -22,8 +22,8 @@ class IrAttachment(models.Model):
             )
         return super().write(vals)
 
-    def unlink(self):
-        self.check("unlink")
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_dunning_evidence(self):
         if not self.env.su and not is_manager(self.env) and self._relance_evidence():
             raise UserError(
                 self.env._(
@@ -31,7 +31,6 @@ class IrAttachment(models.Model):
                     "collections manager may delete it."
                 )
             )
-        return super().unlink()
 
     def _relance_evidence(self):
         """The attachments among these that are the document of a done action."""
