@@ -69,6 +69,44 @@ class TestFrenchMessages(FrenchMixin, RelanceCase):
         self.assertIn("relance de paiement", mail.subject)
 
 
+class TestCustomerLanguageNotTheCollectors(FrenchMixin, RelanceCase):
+    """A French customer, an English-speaking collector: what the customer reads is
+    in French."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.load_french()
+        cls.customer.lang = "fr_FR"
+        cls.collector.lang = "en_US"
+
+    def test_penalty_invoice_lines_in_the_customers_language(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 10000.0)
+        notice = self.standard_plan.level_ids.filtered(lambda lvl: lvl.channel == "formal_notice")
+        entry = self.env["relance.history"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, invoice.ids)],
+                "level_id": notice.id,
+                "channel": "formal_notice",
+                "date": "2026-03-17",
+            }
+        )
+        charges = self.env["relance.penalty"].with_user(self.collector).sudo()._charge(entry.sudo())
+        labels = charges.penalty_move_id.invoice_line_ids.mapped("name")
+        self.assertTrue(any(label.startswith("Pénalités de retard sur") for label in labels))
+        self.assertTrue(any("Indemnité forfaitaire" in label for label in labels))
+        self.assertIn("17/03/2026", " ".join(labels), "dates in the customer's format")
+
+    def test_invoice_duplicates_in_the_customers_language(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 500.0)
+        executor = self.env["relance.executor"].with_user(self.collector)
+        with self.mock_mail_gateway():
+            message = executor._send_duplicates(invoice, self.customer)
+        self.assertIn("Copie de vos factures", message.subject)
+        self.assertIn("Veuillez trouver ci-joint", str(message.body))
+
+
 class TestFrenchDocuments(FrenchMixin, RelanceHttpCase):
     test_module = "relance_avancee_reports"
 
