@@ -73,6 +73,21 @@ class AccountMove(models.Model):
             due = move.invoice_date_due
             move.relance_days_overdue = max((today - due).days, 0) if due else 0
 
+    @api.model
+    def _relance_open_invoice_domain(self, partners=None, company=None):
+        """The one rule for "open customer invoices" (of these customers, in this
+        company): posted customer invoices with something left to pay."""
+        domain = [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("amount_residual", ">", 0),
+        ]
+        if partners is not None:
+            domain.append(("commercial_partner_id", "in", partners.commercial_partner_id.ids))
+        if company is not None:
+            domain.append(("company_id", "=", company.id))
+        return domain
+
     def _relance_refresh_blocked(self):
         """A payment may clear what kept a customer blocked: unblock at once when allowed."""
         for company in self.company_id:

@@ -16,20 +16,16 @@ class RelanceEngine(models.AbstractModel):
 
     @api.model
     def _candidate_invoices(self, company, partners=None):
+        moves = self.env["account.move"]
         domain = [
-            ("company_id", "=", company.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("amount_residual", ">", 0),
+            *moves._relance_open_invoice_domain(partners or None, company),
             ("invoice_date_due", "!=", False),
             ("relance_suspended", "=", False),
             ("commercial_partner_id.relance_excluded", "=", False),
             # Insolvency proceedings: the legal stay stops all dunning (L622-21).
             ("commercial_partner_id.relance_insolvency_date", "=", False),
         ]
-        if partners:
-            domain.append(("commercial_partner_id", "in", partners.commercial_partner_id.ids))
-        return self.env["account.move"].search(domain, order="invoice_date_due, id")
+        return moves.search(domain, order="invoice_date_due, id")
 
     @api.model
     def _pending_move_ids(self, invoices):

@@ -317,14 +317,9 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_relance_open_invoice_ids(self):
         for partner in self:
-            partner.relance_open_invoice_ids = self.env["account.move"].search(
-                [
-                    ("commercial_partner_id", "=", partner.commercial_partner_id.id),
-                    ("company_id", "=", self.env.company.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("amount_residual", ">", 0),
-                ],
+            moves = self.env["account.move"]
+            partner.relance_open_invoice_ids = moves.search(
+                moves._relance_open_invoice_domain(partner, self.env.company),
                 order="invoice_date_due, id",
             )
 
@@ -341,13 +336,10 @@ class ResPartner(models.Model):
 
     def _relance_overdue_invoices(self, date=None):
         date = date or fields.Date.context_today(self)
-        return self.env["account.move"].search(
+        moves = self.env["account.move"]
+        return moves.search(
             [
-                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", self.env.company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("amount_residual", ">", 0),
+                *moves._relance_open_invoice_domain(self, self.env.company),
                 ("invoice_date_due", "<", date),
             ],
             order="invoice_date_due, id",
@@ -425,12 +417,7 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )
-        action["domain"] = [
-            ("commercial_partner_id", "=", self.commercial_partner_id.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("amount_residual", ">", 0),
-        ]
+        action["domain"] = self.env["account.move"]._relance_open_invoice_domain(self)
         action["context"] = {"search_default_overdue": 0, "create": False}
         action["name"] = _("Open Invoices")
         return action
@@ -504,15 +491,8 @@ class ResPartner(models.Model):
         date = date or fields.Date.context_today(self)
         partners = self.commercial_partner_id
         figures = partners._relance_open_invoice_figures(date)
-        invoices = self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "in", partners.ids),
-                ("company_id", "=", self.env.company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("amount_residual", ">", 0),
-            ]
-        )
+        moves = self.env["account.move"]
+        invoices = moves.search(moves._relance_open_invoice_domain(partners, self.env.company))
         by_partner = {}
         for invoice in invoices:
             by_partner.setdefault(invoice.commercial_partner_id.id, []).append(invoice)

@@ -7,12 +7,6 @@ from odoo.tools import consteq
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-OPEN_INVOICE_DOMAIN = [
-    ("move_type", "=", "out_invoice"),
-    ("state", "=", "posted"),
-    ("amount_residual", ">", 0),
-]
-
 
 class RelanceDisputePortal(CustomerPortal):
     """The customer's side: open invoices from the reminder link, and reporting a problem.
@@ -41,11 +35,7 @@ class RelanceDisputePortal(CustomerPortal):
             request.env["account.move"]
             .sudo()
             .search(
-                [
-                    ("commercial_partner_id", "=", partner.id),
-                    ("company_id", "=", company.id),
-                    *OPEN_INVOICE_DOMAIN,
-                ],
+                request.env["account.move"]._relance_open_invoice_domain(partner, company),
                 order="invoice_date_due",
             )
         )
