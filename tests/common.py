@@ -6,7 +6,8 @@ Odoo sets ``test_tags``/``test_module`` from a metaclass only for tests living i
 
 import subprocess
 
-from odoo import Command, fields
+from odoo import Command, api, fields
+from odoo.service.model import get_public_method
 from odoo.tests import HttpCase
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -67,6 +68,42 @@ class RelanceCase(RelanceTagged, AccountTestInvoicingCommon, MockEmail):
                 }
             )
         )
+
+    @classmethod
+    def _create_portal_user(cls, login, name):
+        """A portal customer: a contact of its own, with a portal login."""
+        partner = cls.env["res.partner"].create(
+            {"name": name, "email": f"{login}@portal.example.com"}
+        )
+        return (
+            cls.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": name,
+                    "login": login,
+                    "partner_id": partner.id,
+                    "groups_id": [Command.set([cls.env.ref("base.group_portal").id])],
+                }
+            )
+        )
+
+    def rpc(self, user, model, method, *args, companies=None, **kwargs):
+        """``model.method(*args, **kwargs)`` called remotely by ``user`` through Odoo's
+        public-method gate (``companies``: the active companies, the first one current),
+        in a savepoint: a refused call leaves nothing behind, as a failed request would."""
+        context = {"lang": "en_US"}
+        if companies:
+            context["allowed_company_ids"] = companies.ids
+        records = api.Environment(self.env.cr, user.id, context)[model]
+        try:
+            with self.env.cr.savepoint():
+                get_public_method(records, method)
+                result = api.call_kw(records, method, list(args), kwargs)
+                records.env.flush_all()
+        finally:
+            self.env.invalidate_all()
+        return result
 
     @classmethod
     def make_invoice(

@@ -8,7 +8,7 @@ refusal for another reason cannot pass for protection.
 
 from datetime import timedelta
 
-from odoo import Command, api, fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import get_public_method
 
@@ -29,21 +29,7 @@ class TrustCase(RelanceCase):
         cls.manager = cls._create_relance_user(
             "relmanager", ["relance_avancee.group_relance_manager", "account.group_account_invoice"]
         )
-        cls.portal_customer = cls.env["res.partner"].create(
-            {"name": "Portal Buyer", "email": "buyer@portal.example.com"}
-        )
-        cls.portal_user = (
-            cls.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Portal Buyer",
-                    "login": "portal_buyer",
-                    "partner_id": cls.portal_customer.id,
-                    "groups_id": [Command.set([cls.env.ref("base.group_portal").id])],
-                }
-            )
-        )
+        cls.portal_user = cls._create_portal_user("portal_buyer", "Portal Buyer")
         cls.other_customer = cls.env["res.partner"].create(
             {
                 "name": "Martin SARL",
@@ -53,17 +39,6 @@ class TrustCase(RelanceCase):
             }
         )
         cls.levels = cls.standard_plan.level_ids.sorted("sequence")
-
-    def rpc(self, user, model, method, *args, **kwargs):
-        """``model.method(*args, **kwargs)`` called remotely by ``user``, in a savepoint
-        (a refused call leaves nothing behind, as a failed request would)."""
-        env = api.Environment(self.env.cr, user.id, {"lang": "en_US"})
-        records = env[model]
-        with self.env.cr.savepoint():
-            get_public_method(records, method)
-            result = api.call_kw(records, method, list(args), kwargs)
-            env.flush_all()
-        return result
 
 
 class TestReceivablesAreNotPublic(TrustCase):

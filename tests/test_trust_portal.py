@@ -12,9 +12,8 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command, api, fields, tools
+from odoo import Command, fields, tools
 from odoo.exceptions import AccessError, UserError
-from odoo.service.model import get_public_method
 
 from .common import RelanceHttpCase
 
@@ -37,17 +36,6 @@ class TrustPortalCase(RelanceHttpCase):
         cls.team_sales.write(
             {"leader_id": cls.member.id, "member_ids": [Command.set(cls.member.ids)]}
         )
-
-    def rpc(self, user, model, method, *args, **kwargs):
-        """``model.method(*args, **kwargs)`` called remotely by ``user``, in a savepoint
-        (a refused call leaves nothing behind, as a failed request would)."""
-        env = api.Environment(self.env.cr, user.id, {"lang": "en_US"})
-        records = env[model]
-        with self.env.cr.savepoint():
-            get_public_method(records, method)
-            result = api.call_kw(records, method, list(args), kwargs)
-            env.flush_all()
-        return result
 
     def csrf(self, url="/web/login"):
         """The CSRF token of the current HTTP session (any page carries it)."""

@@ -42,21 +42,7 @@ class TestEveryPublicMethodRefusesThePortal(RelanceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.today = fields.Date.context_today(cls.env["res.partner"])
-        cls.portal_partner = cls.env["res.partner"].create(
-            {"name": "Portal Walker", "email": "walker@portal.example.com"}
-        )
-        cls.portal_user = (
-            cls.env["res.users"]
-            .with_context(no_reset_password=True)
-            .create(
-                {
-                    "name": "Portal Walker",
-                    "login": "portal_walker",
-                    "partner_id": cls.portal_partner.id,
-                    "groups_id": [Command.set([cls.env.ref("base.group_portal").id])],
-                }
-            )
-        )
+        cls.portal_user = cls._create_portal_user("portal_walker", "Portal Walker")
         # Records for the methods to act on: invoices at every stage, a run with its
         # actions, a formal notice with its penalty, a litigation file, a dispute.
         for days in (5, 40, 70, 100):

@@ -11,9 +11,8 @@ from datetime import date, timedelta
 
 from lxml import etree
 
-from odoo import Command, api, fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.service.model import get_public_method
 
 from .common import RelanceCase
 
@@ -41,23 +40,6 @@ class TrustSalesCase(RelanceCase):
             }
         )
         cls.levels = cls.standard_plan.level_ids.sorted("sequence")
-
-    def rpc(self, user, model, method, *args, companies=None, **kwargs):
-        """``model.method(*args, **kwargs)`` called remotely by ``user`` (``companies``:
-        the active companies, the first one current), in a savepoint: a refused call
-        leaves nothing behind, as a failed request would."""
-        context = {"lang": "en_US"}
-        if companies:
-            context["allowed_company_ids"] = companies.ids
-        records = api.Environment(self.env.cr, user.id, context)[model]
-        try:
-            with self.env.cr.savepoint():
-                get_public_method(records, method)
-                result = api.call_kw(records, method, list(args), kwargs)
-                records.env.flush_all()
-        finally:
-            self.env.invalidate_all()
-        return result
 
 
 class TestSalesBlockFollowsTheOrdersCompany(TrustSalesCase):
