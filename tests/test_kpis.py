@@ -115,7 +115,8 @@ class TestCollectionKpis(RelanceCase):
 
     def test_promise_kept_by_a_payment_not_booked_yet(self):
         """300 promised for 28 March on I2, paid on 27 March on a bank journal without
-        outstanding account (no journal entry): kept. A 300 credit note is no cash."""
+        outstanding account (no journal entry): kept. A 300 credit note is no cash: on
+        31 March, within the plan's 3 grace days, the promise is still pending."""
         self._promise_on_i2(date(2026, 3, 28), 300.0)
         refund = self.init_invoice(
             "out_refund", self.customer, "2026-03-22", amounts=[300.0], taxes=[], post=True
@@ -123,7 +124,10 @@ class TestCollectionKpis(RelanceCase):
         (refund.line_ids | self.i2.line_ids).filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         ).reconcile()
-        self.assertEqual(self.kpi._promises(date(2026, 1, 1), AS_OF, self.company), (0, 1, 0))
+        self.assertEqual(self.kpi._promises(date(2026, 1, 1), AS_OF, self.company), (0, 0, 1))
+        self.assertEqual(
+            self.kpi._promises(date(2026, 1, 1), date(2026, 4, 1), self.company), (0, 1, 0)
+        )
         self.pay(self.i2, 300.0, "2026-03-27", journal=self._unbooked_bank())
         self.assertEqual(self.kpi._promises(date(2026, 1, 1), AS_OF, self.company), (1, 0, 0))
 

@@ -13,6 +13,7 @@ from . import relance_executor
 from . import relance_mailer
 from . import relance_documents
 from . import relance_history
+from . import relance_history_promise
 from . import relance_level
 from . import relance_penalty
 from . import relance_litigation

@@ -592,7 +592,9 @@ class ResPartner(models.Model):
         return round(score, 2)
 
     def _relance_promise_broken(self, date):
-        plan = self.relance_plan_id
+        """The customer's promise is past its date and the grace of the customer's
+        plan in this company, as the engine judges it (``_promise_pauses``)."""
+        plan = self._relance_effective_plan(self.env.company)
         grace = plan.grace_days if plan else 0
         promise = self.relance_promise_date
         return bool(promise) and (date - promise).days > grace

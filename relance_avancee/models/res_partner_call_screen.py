@@ -80,70 +80,19 @@ class ResPartner(models.Model):
         return delays
 
     def _relance_promise_record(self, since):
-        """(kept, broken) promises of the customer made since ``since``.
-
-        A promise is kept when its invoices were settled by the promised date plus the
-        plan's grace days (date of the last reconciliation, or of a payment registered
-        but not booked); it is broken once that date has passed otherwise, even if the
-        invoices were paid later.
-        """
-        partner = self.commercial_partner_id
+        """(kept, broken) promises of the customer made since ``since``, as known today
+        (``relance.history._relance_promise_states``: pending ones count as neither)."""
         promises = self.env["relance.history"].search(
             [
-                ("partner_id", "=", partner.id),
+                ("partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
                 ("outcome", "=", "promise"),
                 ("promise_date", "!=", False),
                 ("date", ">=", since),
             ]
         )
-        if not promises:
-            return 0, 0
-        plan = partner._relance_effective_plan(self.env.company)
-        grace = timedelta(days=plan.grace_days if plan else 0)
-        settled = self._relance_settlement_dates(promises.move_ids)
-        today = fields.Date.context_today(self)
-        kept = broken = 0
-        for promise in promises:
-            deadline = promise.promise_date + grace
-            dates = [settled.get(move.id) for move in promise.move_ids]
-            if dates and all(day and day <= deadline for day in dates):
-                kept += 1
-            elif deadline < today:
-                broken += 1
-        return kept, broken
-
-    @api.model
-    def _relance_settlement_dates(self, invoices):
-        """{invoice id: date it was fully settled} for the invoices paid now."""
-        paid = invoices.filtered(lambda m: m.payment_state in ("paid", "in_payment"))
-        if not paid:
-            return {}
-        self.env["account.partial.reconcile"].flush_model()
-        self.env["account.move.line"].flush_model(["move_id", "display_type"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT aml.move_id, MAX(pr.max_date)
-                  FROM account_move_line aml
-                  JOIN account_partial_reconcile pr
-                    ON pr.debit_move_id = aml.id OR pr.credit_move_id = aml.id
-                 WHERE aml.move_id = ANY(%(ids)s)
-                   AND aml.display_type = 'payment_term'
-                 GROUP BY aml.move_id
-                """,
-                ids=paid.ids,
-            )
-        )
-        settled = dict(self.env.cr.fetchall())
-        # Payments registered but not booked (Odoo 18 journal without outstanding account)
-        for invoice in paid:
-            unbooked = invoice.matched_payment_ids.filtered(
-                lambda p: p.state in ("in_process", "paid") and not p.move_id
-            )
-            if unbooked:
-                last = max(unbooked.mapped("date"))
-                settled[invoice.id] = max(settled.get(invoice.id) or last, last)
-        return settled
+        states = list(promises._relance_promise_states(fields.Date.context_today(self)).values())
+        return states.count("kept"), states.count("broken")
 
     @api.depends_context("company")
     def _compute_relance_call_screen(self):

@@ -145,78 +145,17 @@ class RelanceKpi(models.AbstractModel):
     def _paid_after(self, entries, days):
         """{entry id: cash collected on its invoices within ``days`` days after it}.
 
-        Capped at the amount the entry reminded. See :meth:`_collections`.
+        Capped at the amount the entry reminded. See ``relance.history._relance_cash_events``.
         """
         if not entries:
             return {}
-        events = self._collections(entries, days)
+        events = entries._relance_cash_events(days)
         result = {}
         for entry in entries:
             end = entry.date + timedelta(days=days)
             paid = sum(amount for day, amount in events.get(entry.id, ()) if day <= end)
             result[entry.id] = min(paid, entry.amount_due)
         return result
-
-    @api.model
-    def _collections(self, entries, days):
-        """{entry id: [(date, amount)]}: cash received on the entry's invoices from its
-        date to ``days`` days later, in company currency.
-
-        Cash is a booked payment or a bank statement line reconciled with the invoice,
-        or a payment registered but not booked (Odoo 18 'in process', no journal
-        entry), spread over its invoices oldest due date first like the amount still
-        due. Credit notes and write-offs reduce the debt but collect nothing.
-        """
-        self.env["account.move.line"].flush_model()
-        self.env["account.partial.reconcile"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT h.id, pr.max_date, SUM(pr.amount)
-                  FROM relance_history h
-                  JOIN relance_history_account_move_rel rel ON rel.history_id = h.id
-                  JOIN account_move_line aml ON aml.move_id = rel.move_id
-                  JOIN account_account acc ON acc.id = aml.account_id
-                                          AND acc.account_type = 'asset_receivable'
-                  JOIN account_partial_reconcile pr ON pr.debit_move_id = aml.id
-                  JOIN account_move_line counterpart ON counterpart.id = pr.credit_move_id
-                  JOIN account_move cash ON cash.id = counterpart.move_id
-                 WHERE h.id = ANY(%(ids)s)
-                   AND pr.max_date >= h.date
-                   AND pr.max_date <= h.date + %(days)s
-                   AND (cash.origin_payment_id IS NOT NULL OR cash.statement_line_id IS NOT NULL)
-                 GROUP BY h.id, pr.max_date
-                """,
-                ids=entries.ids,
-                days=days,
-            )
-        )
-        events = defaultdict(list)
-        for entry_id, day, amount in self.env.cr.fetchall():
-            events[entry_id].append((day, amount))
-        by_invoice = defaultdict(list)
-        for (_payment, invoice_id), event in self._unbooked_allocation(entries.move_ids).items():
-            by_invoice[invoice_id].append(event)
-        if by_invoice:
-            for entry in entries:
-                end = entry.date + timedelta(days=days)
-                for invoice_id in entry.move_ids.ids:
-                    for day, amount in by_invoice.get(invoice_id, ()):
-                        if entry.date <= day <= end:
-                            events[entry.id].append((day, amount))
-        return events
-
-    @api.model
-    def _unbooked_allocation(self, invoices):
-        """{(payment id, invoice id): (payment date, amount in company currency)} for the
-        payments registered but not booked that were matched to ``invoices``."""
-        allocation = {}
-        for (payment, invoice), covered in invoices._relance_unbooked_allocation().items():
-            in_company_currency = invoice.currency_id._convert(
-                covered, invoice.company_currency_id, invoice.company_id, payment.date
-            )
-            allocation[payment.id, invoice.id] = (payment.date, in_company_currency)
-        return allocation
 
     @api.model
     def _effectiveness(self, date_from, date_to, company, group_by="channel"):
@@ -267,12 +206,8 @@ class RelanceKpi(models.AbstractModel):
 
     @api.model
     def _promises(self, date_from, date_to, company):
-        """(kept, broken, pending) promises made in the period, as known on ``date_to``.
-
-        Kept: the cash collected on the invoices from the promise up to its date (and
-        no later than ``date_to``) reaches the amount promised. Pending: not reached
-        yet but the promised date is after ``date_to``. Broken: the rest.
-        """
+        """(kept, broken, pending) promises made in the period, as known on ``date_to``
+        (the one rule of ``relance.history._relance_promise_states``)."""
         entries = self.env["relance.history"].search(
             [
                 ("company_id", "=", company.id),
@@ -282,18 +217,5 @@ class RelanceKpi(models.AbstractModel):
                 ("date", "<=", date_to),
             ]
         )
-        kept = broken = pending = 0
-        if not entries:
-            return kept, broken, pending
-        longest = max((min(e.promise_date, date_to) - e.date).days for e in entries)
-        events = self._collections(entries, max(longest, 0))
-        for entry in entries:
-            end = min(entry.promise_date, date_to)
-            paid = sum(amount for day, amount in events.get(entry.id, ()) if day <= end)
-            if entry.currency_id.compare_amounts(paid, entry.promise_amount) >= 0:
-                kept += 1
-            elif entry.promise_date > date_to:
-                pending += 1
-            else:
-                broken += 1
-        return kept, broken, pending
+        states = list(entries._relance_promise_states(date_to).values())
+        return states.count("kept"), states.count("broken"), states.count("pending")
