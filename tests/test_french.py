@@ -98,6 +98,28 @@ class TestCustomerLanguageNotTheCollectors(FrenchMixin, RelanceCase):
         self.assertTrue(any("Indemnité forfaitaire" in label for label in labels))
         self.assertIn("17/03/2026", " ".join(labels), "dates in the customer's format")
 
+    def test_call_confirmation_in_the_customers_language(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 500.0)
+        wizard = (
+            self.env["relance.call.outcome"]
+            .with_user(self.collector)
+            .with_context(lang="en_US")
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [(6, 0, invoice.ids)],
+                    "outcome": "promise",
+                    "promise_date": "2027-01-15",
+                    "promise_amount": 500.0,
+                }
+            )
+        )
+        with self.mock_mail_gateway():
+            wizard.action_confirm()
+        message = self.customer.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
+        self.assertIn("Suite à notre appel", message.subject)
+        self.assertIn("15/01/2027", str(message.body))
+
     def test_invoice_duplicates_in_the_customers_language(self):
         invoice = self.make_invoice(self.customer, "2026-01-31", 500.0)
         executor = self.env["relance.executor"].with_user(self.collector)

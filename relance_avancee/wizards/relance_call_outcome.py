@@ -217,9 +217,11 @@ class RelanceCallOutcome(models.TransientModel):
         recipient = self.env["relance.executor"]._recipient(partner)
         if not recipient:
             return
+        # Written in the customer's language, whoever made the call.
+        in_their_language = self.with_context(lang=recipient.lang or partner.lang or self.env.lang)
         message = partner.with_context(mail_notify_force_send=False).message_post(
-            subject=_("Following our phone call"),
-            body=self._confirmation_body(),
+            subject=in_their_language._confirmation_subject(),
+            body=in_their_language._confirmation_body(),
             partner_ids=recipient.ids,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
@@ -230,6 +232,9 @@ class RelanceCallOutcome(models.TransientModel):
         current = entry.message_id
         if not current or current.subtype_id.internal:
             entry.sudo().message_id = message
+
+    def _confirmation_subject(self):
+        return _("Following our phone call")
 
     def _confirmation_body(self):
         invoices = ", ".join(self.move_ids.mapped("name"))
