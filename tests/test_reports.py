@@ -456,6 +456,8 @@ class TestReminderDocuments(RelanceHttpCase):
             "Signature",
         ):
             self.assertIn(mention, text)
+        # Grand total: 10,000.00 + 149.79 interest + 40.00 indemnity = 10,189.79
+        self.assertIn("Total claimed, penalties included: $ 10,189.79", text)
 
     def test_courteous_reminder_is_not_a_formal_notice(self):
         invoice = self.make_invoice(self.customer, "2026-01-31", 750.0)

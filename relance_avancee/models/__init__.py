@@ -1,6 +1,8 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import account_move
 from . import account_move_penalty
 from . import account_move_prevention
+from . import account_move_send
 from . import account_partial_reconcile
 from . import account_payment
 from . import account_payment_register

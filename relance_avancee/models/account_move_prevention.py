@@ -1,8 +1,9 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
@@ -204,26 +205,3 @@ class AccountMove(models.Model):
         )
         move.message_post(body=text, author_id=partner.id, subtype_xmlid="mail.mt_note")
         return entry
-
-
-class AccountMoveSend(models.AbstractModel):
-    _inherit = "account.move.send"
-
-    @api.model
-    def _get_alerts(self, moves, moves_data):
-        """Sending an invoice runs the prevention checks again, as a warning."""
-        alerts = super()._get_alerts(moves, moves_data)
-        problems = []
-        for move in moves._relance_checked_invoices():
-            problems += [
-                f"{move.name}: {problem}" if len(moves) > 1 else problem
-                for problem in move._relance_check_problems() + move._relance_check_notices()
-            ]
-        if problems:
-            alerts["relance_invoice_checks"] = {
-                "level": "warning",
-                "message": "\n".join(
-                    [_("Invoice checks found problems that may delay the payment:"), *problems]
-                ),
-            }
-        return alerts

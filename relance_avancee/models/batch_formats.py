@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Date and amount formatting for templates rendered for many records at once."""
 
 import ast

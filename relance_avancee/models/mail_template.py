@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import traceback
 
@@ -26,6 +27,12 @@ class MailTemplate(models.Model):
     """
 
     _inherit = "mail.template"
+
+    @api.constrains("model_id")
+    def _check_relance_level_model(self):
+        """A template used by a dunning level keeps the dunning actions' model."""
+        levels = self.env["relance.level"].sudo().search([("mail_template_id", "in", self.ids)])
+        levels._check_mail_template_model()
 
     @api.model
     def _render_template_qweb(self, template_src, model, res_ids, add_context=None, options=None):

@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -181,14 +182,3 @@ class RelanceLevel(models.Model):
         return self.activity_type_id or self.env.ref(
             "relance_avancee.mail_activity_type_relance_call"
         )
-
-
-class MailTemplate(models.Model):
-    """A template used by a dunning level keeps the dunning actions' model."""
-
-    _inherit = "mail.template"
-
-    @api.constrains("model_id")
-    def _check_relance_level_model(self):
-        levels = self.env["relance.level"].sudo().search([("mail_template_id", "in", self.ids)])
-        levels._check_mail_template_model()

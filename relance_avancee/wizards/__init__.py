@@ -1,4 +1,6 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import relance_block_override
+from . import relance_block_partner
 from . import relance_call_outcome
 from . import relance_exclusion
 from . import relance_penalty_waive

@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
@@ -18,26 +19,4 @@ class RelanceBlockOverride(models.TransientModel):
         if not (self.reason or "").strip():
             raise UserError(_("Give the reason for confirming despite the block."))
         self.order_ids.with_context(relance_block_override_reason=self.reason).action_confirm()
-        return {"type": "ir.actions.act_window_close"}
-
-
-class RelanceBlockPartner(models.TransientModel):
-    """A manager blocks or unblocks a customer by hand, with a reason."""
-
-    _name = "relance.block.partner"
-    _description = "Block or Unblock a Customer"
-
-    partner_id = fields.Many2one("res.partner", required=True)
-    block = fields.Boolean(default=True)
-    reason = fields.Char(required=True)
-
-    def action_apply(self):
-        self.ensure_one()
-        if not self.env.user.has_group("relance_avancee.group_relance_manager"):
-            raise UserError(_("Only a collections manager can block or unblock a customer."))
-        partner = self.partner_id.commercial_partner_id
-        if self.block:
-            partner._relance_block(self.reason)
-        else:
-            partner._relance_unblock(self.reason)
         return {"type": "ir.actions.act_window_close"}

@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import account_move
 from . import relance_dispute
 from . import relance_dispute_reason

@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import res_company
 from . import res_config_settings
 from . import relance_aged_balance

@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import relance_aged_balance_report
 from . import relance_aged_balance_line
 from . import relance_kpi_dashboard

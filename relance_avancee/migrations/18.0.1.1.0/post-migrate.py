@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """18.0.1.1.0: give every company the dunning state each customer had before."""
 
 from odoo.tools import SQL

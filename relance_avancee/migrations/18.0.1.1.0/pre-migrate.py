@@ -1,3 +1,4 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """18.0.1.1.0: the customer's dunning state becomes per company (jsonb columns).
 
 Before Odoo converts the columns, keep their values aside: post-migrate.py gives
