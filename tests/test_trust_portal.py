@@ -196,6 +196,17 @@ class TestStatementLink(TrustPortalCase):
         fresh = self.url_open(self.path(self.customer._relance_statement_url()))
         self.assertIn(self.problem_link(self.here), fresh.text)
 
+    def test_a_reminders_link_is_the_same_whenever_it_is_rendered(self):
+        """The link's expiry follows the reminder's date: rendering the same message a
+        second later (a batch, then one by one) gives the same link."""
+        with freeze_time("2026-12-01 08:00:00"):
+            first = self.customer._relance_statement_url(self.company, issued="2026-12-01")
+        with freeze_time("2026-12-01 17:59:59"):
+            again = self.customer._relance_statement_url(self.company, issued="2026-12-01")
+        self.assertEqual(first, again)
+        later = self.customer._relance_statement_url(self.company, issued="2026-12-02")
+        self.assertNotEqual(first, later)
+
     def test_links_of_earlier_reminders_fail_cleanly(self):
         """Before the expiry, links were the customer's keyed hash alone."""
         token = tools.hmac(self.env(su=True), "relance-statement", self.customer.id)

@@ -9,4 +9,4 @@ class RelanceHistory(models.Model):
         """Reminder emails link to the customer's statement in the sending company, where
         problems are reported."""
         self.ensure_one()
-        return self.partner_id._relance_statement_url(self.company_id)
+        return self.partner_id._relance_statement_url(self.company_id, issued=self.date)

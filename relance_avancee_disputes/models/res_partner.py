@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import time
+from datetime import UTC, datetime, timedelta
 
 from odoo import _, fields, models, tools
 
@@ -69,13 +69,16 @@ class ResPartner(models.Model):
         self.ensure_one()
         return tools.hmac(self.env(su=True), "relance-statement-v2", (self.id, company_id, expires))
 
-    def _relance_statement_url(self, company=None):
+    def _relance_statement_url(self, company=None, issued=None):
         """The customer's open invoices in ``company`` (default: the current one), for
-        STATEMENT_LINK_DAYS days: every reminder brings a fresh link."""
+        STATEMENT_LINK_DAYS days after ``issued`` (default: today): every reminder brings
+        a fresh link, the same whenever its message is rendered that day."""
         self.ensure_one()
         partner = self.commercial_partner_id
         company = company or self.env.company
-        expires = int(time.time()) + STATEMENT_LINK_DAYS * 86400
+        issued = fields.Date.to_date(issued) or fields.Date.context_today(self)
+        expiry_day = issued + timedelta(days=STATEMENT_LINK_DAYS + 1)
+        expires = int(datetime.combine(expiry_day, datetime.min.time(), UTC).timestamp())
         token = partner._relance_statement_token(company.id, expires)
         base = partner.get_base_url()
         return f"{base}/relance/statement/{partner.id}/{company.id}/{expires}/{token}"
