@@ -169,8 +169,14 @@ class AccountMove(models.Model):
         cache = {} if rate_cache is None else rate_cache
 
         def reference(kind):
+            # A missing rate is remembered too: many invoices ask for the same half-year.
             if (kind, half_year) not in cache:
-                cache[kind, half_year] = self.env["relance.rate"]._get_rate(kind, half_year)
+                try:
+                    cache[kind, half_year] = self.env["relance.rate"]._get_rate(kind, half_year)
+                except UserError as missing:
+                    cache[kind, half_year] = missing
+            if isinstance(cache[kind, half_year], UserError):
+                raise cache[kind, half_year]
             return cache[kind, half_year]
 
         if debtor == "individual":

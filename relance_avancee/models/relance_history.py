@@ -88,7 +88,7 @@ class RelanceHistory(models.Model):
     promise_date = fields.Date(help="Payment date promised during this call.")
     promise_amount = fields.Monetary(currency_field="currency_id")
     note = fields.Html()
-    attachment_id = fields.Many2one("ir.attachment", ondelete="set null")
+    attachment_id = fields.Many2one("ir.attachment", ondelete="set null", index="btree_not_null")
     message_id = fields.Many2one("mail.message", ondelete="set null")
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
     recipient_id = fields.Many2one("res.partner")
@@ -145,8 +145,8 @@ class RelanceHistory(models.Model):
     @api.depends("move_ids.amount_residual", "move_ids.currency_id")
     @api.depends_context("lang")
     def _compute_due_totals(self):
+        due = self.move_ids._relance_amount_due_map()  # one allocation for the batch
         for entry in self:
-            due = entry.move_ids._relance_amount_due_map()
             totals = defaultdict(float)
             for move in entry.move_ids:
                 totals[move.currency_id] += due.get(move.id, 0.0)

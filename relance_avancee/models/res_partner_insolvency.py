@@ -103,9 +103,12 @@ class ResPartner(models.Model):
             )
         )
         figures = {}
+        allocation, rate_cache = invoices._relance_unbooked_allocation(), {}
         for invoice in invoices:
             principal, interest = figures.get(invoice.company_id, (0.0, 0.0))
-            penalty = invoice._relance_compute_penalty(judgment)
+            penalty = invoice._relance_compute_penalty(
+                judgment, rate_cache=rate_cache, allocation=allocation
+            )
             figures[invoice.company_id] = (
                 principal + invoice.amount_residual,
                 interest + penalty["interest"] + penalty["indemnity"],

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, fields, models
-from odoo.exceptions import UserError
+
+from ..access import check_manager
 
 
 class RelanceBlockPartner(models.TransientModel):
@@ -15,8 +16,7 @@ class RelanceBlockPartner(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
-        if not self.env.user.has_group("relance_avancee.group_relance_manager"):
-            raise UserError(_("Only a collections manager can block or unblock a customer."))
+        check_manager(self.env, _("Only a collections manager can block or unblock a customer."))
         partner = self.partner_id.commercial_partner_id
         if self.block:
             partner._relance_block(self.reason)
