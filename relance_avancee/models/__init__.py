@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import account_move
+from . import account_move_dispute_hook
 from . import account_move_penalty
 from . import account_move_prevention
 from . import account_move_send

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from odoo.addons.relance_avancee.access import check_collector
 
@@ -33,6 +34,29 @@ class AccountMove(models.Model):
 
     def _relance_is_suspended(self):
         return super()._relance_is_suspended() or self.relance_in_dispute
+
+    def _relance_disputed_on(self, date):
+        """These invoices in a dispute open on ``date``: opened on or before it and not
+        closed by then (a dispute's dates, not its state today, so past dates hold)."""
+        disputed = super()._relance_disputed_on(date)
+        if not self.ids:
+            return disputed
+        self.env["relance.dispute"].flush_model(["date_open", "date_closed", "move_ids"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT rel.move_id
+                  FROM relance_dispute_account_move_rel rel
+                  JOIN relance_dispute d ON d.id = rel.dispute_id
+                 WHERE rel.move_id = ANY(%(move_ids)s)
+                   AND d.date_open <= %(date)s
+                   AND (d.date_closed IS NULL OR d.date_closed > %(date)s)
+                """,
+                date=date,
+                move_ids=self.ids,
+            )
+        )
+        return disputed | {row[0] for row in self.env.cr.fetchall()}
 
     def _relance_open_preventable_disputes(self):
         """Open disputes of the customer for a cause the invoice checks look at."""

@@ -245,25 +245,11 @@ class RelanceAgedBalance(models.AbstractModel):
         return {line_id: currency.round(value) for line_id, value in covered.items()}
 
     def _disputed_moves(self, date, move_ids):
-        """Invoices in a dispute open on ``date`` (when the disputes addon is installed)."""
-        if "relance.dispute" not in self.env or not move_ids:
+        """Invoices in a dispute open on ``date``: the invoices answer (none unless the
+        disputes addon is installed); this report knows no dispute table."""
+        if not move_ids:
             return set()
-        self.env["relance.dispute"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT rel.move_id
-                  FROM relance_dispute_account_move_rel rel
-                  JOIN relance_dispute d ON d.id = rel.dispute_id
-                 WHERE rel.move_id = ANY(%(move_ids)s)
-                   AND d.date_open <= %(date)s
-                   AND (d.date_closed IS NULL OR d.date_closed > %(date)s)
-                """,
-                date=date,
-                move_ids=move_ids,
-            )
-        )
-        return {row[0] for row in self.env.cr.fetchall()}
+        return self.env["account.move"].browse(move_ids)._relance_disputed_on(date)
 
     @staticmethod
     def _bucket_index(days, bounds):
