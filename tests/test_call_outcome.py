@@ -48,6 +48,19 @@ class TestCallOutcome(RelanceCase):
         self.assertIn("25", str(mail.body_html))
         self.assertIn(self.invoice.name, str(mail.body_html))
 
+    def test_promise_covers_the_invoices_it_names_only(self):
+        """Promise on the call's invoice (1,200.00) for 25 February. Another invoice of
+        500.00, due 1 February, keeps its rhythm: its first reminder (due + 1) goes out
+        on 16 February; the promised invoice waits until 25 February + grace."""
+        other = self.make_invoice(self.customer, "2026-02-01", 500.0)
+        with self.mock_mail_gateway():
+            self._log_call(outcome="promise", promise_date=date(2026, 2, 25)).action_confirm()
+            entries = self.run_on(date(2026, 2, 16)).history_ids
+        self.assertEqual(self.invoice.relance_promise_date, date(2026, 2, 25))
+        self.assertFalse(other.relance_promise_date, "not promised")
+        self.assertEqual(entries.move_ids, other, "the unpromised invoice is reminded")
+        self.assertEqual(entries.amount_due, 500.0)
+
     def test_promise_in_the_past_refused(self):
         wizard = self._log_call(outcome="promise", promise_date=date(2026, 2, 1))
         with self.assertRaisesRegex(UserError, "payment date"):

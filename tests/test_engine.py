@@ -450,9 +450,7 @@ class TestEnginePreventiveAndPromise(RelanceCase):
         invoice = self.make_invoice(self.customer, "2026-01-31", 800.0)
         with self.mock_mail_gateway():
             self.run_on(date(2026, 2, 1))
-            self.customer.write(
-                {"relance_promise_date": date(2026, 2, 20), "relance_promise_amount": 800.0}
-            )
+            self._promise(invoice, date(2026, 2, 2), date(2026, 2, 20), 800.0)
             grace = self.standard_plan.grace_days
             self.assertFalse(self.run_on(date(2026, 2, 10)).history_ids)
             self.assertFalse(self.run_on(date(2026, 2, 20) + timedelta(days=grace)).history_ids)
@@ -462,8 +460,26 @@ class TestEnginePreventiveAndPromise(RelanceCase):
         self.customer._relance_refresh_state(date(2026, 2, 24))
         self.assertGreater(self.customer.relance_priority, 0)
 
+    def _promise(self, invoice, day, promised, amount):
+        """What a call outcome records: the trace, the invoice's and the customer's date."""
+        self.env["relance.history"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, invoice.ids)],
+                "channel": "phone",
+                "date": day,
+                "state": "done",
+                "outcome": "promise",
+                "promise_date": promised,
+                "promise_amount": amount,
+                "amount_due": amount,
+            }
+        )
+        invoice.relance_promise_date = promised
+        self.customer.write({"relance_promise_date": promised, "relance_promise_amount": amount})
+
     def test_broken_promise_is_noted_once_then_cleared_by_a_new_promise(self):
-        self.make_invoice(self.customer, "2026-01-31", 800.0)
+        invoice = self.make_invoice(self.customer, "2026-01-31", 800.0)
         grace = self.standard_plan.grace_days
 
         def notes():
@@ -473,9 +489,7 @@ class TestEnginePreventiveAndPromise(RelanceCase):
 
         with self.mock_mail_gateway():
             self.run_on(date(2026, 2, 1))
-            self.customer.write(
-                {"relance_promise_date": date(2026, 2, 20), "relance_promise_amount": 800.0}
-            )
+            self._promise(invoice, date(2026, 2, 2), date(2026, 2, 20), 800.0)
             self.run_on(date(2026, 2, 20) + timedelta(days=grace))
             self.assertFalse(notes(), "still within the grace days")
             broken_on = date(2026, 2, 21) + timedelta(days=grace)
@@ -491,7 +505,7 @@ class TestEnginePreventiveAndPromise(RelanceCase):
 
     def test_kept_promise_is_not_noted_as_broken(self):
         invoice = self.make_invoice(self.customer, "2026-01-31", 800.0)
-        self.customer.write({"relance_promise_date": date(2026, 2, 20)})
+        self._promise(invoice, date(2026, 2, 2), date(2026, 2, 20), 800.0)
         self.pay(invoice, 800.0, "2026-02-19")
         with self.mock_mail_gateway():
             self.run_on(date(2026, 3, 10))

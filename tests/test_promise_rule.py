@@ -33,13 +33,14 @@ class TestOnePromiseRule(RelanceCase):
         cls.customer.sudo().write(
             {"relance_promise_date": date(2026, 3, 25), "relance_promise_amount": 1000.0}
         )
+        cls.invoice.relance_promise_date = date(2026, 3, 25)
 
     def test_paid_within_the_grace_days_is_kept_everywhere(self):
         """Promised for 25 March, paid on 27 March: within the 3 grace days (28 March)."""
         self.pay(self.invoice, 1000.0, "2026-03-27")
         engine = self.env["relance.engine"]
         self.assertTrue(
-            engine._promise_pauses(self.customer, self.standard_plan, date(2026, 3, 27))
+            engine._promise_pauses(self.invoice, self.standard_plan, date(2026, 3, 27))
         )
         self.assertFalse(self.customer._relance_promise_broken(date(2026, 3, 27)))
         self.assertEqual(
@@ -55,7 +56,7 @@ class TestOnePromiseRule(RelanceCase):
     def test_unpaid_after_the_grace_days_is_broken_everywhere(self):
         self.assertFalse(
             self.env["relance.engine"]._promise_pauses(
-                self.customer, self.standard_plan, date(2026, 3, 29)
+                self.invoice, self.standard_plan, date(2026, 3, 29)
             )
         )
         self.assertTrue(self.customer._relance_promise_broken(date(2026, 3, 29)))

@@ -67,6 +67,7 @@ class TestCollectorTour(RelanceHttpCase):
         promised = today + timedelta(days=30)
         self.assertEqual(customer.relance_promise_date, promised)
         self.assertEqual(customer.relance_promise_amount, 900.0)
+        self.assertEqual(invoice.relance_promise_date, promised, "the promised invoice waits")
         trace = self.env["relance.history"].search([("partner_id", "=", customer.id)])
         self.assertEqual(trace.outcome, "promise")
         self.assertEqual(trace.move_ids, invoice)

@@ -31,9 +31,9 @@ class AccountMove(models.Model):
         string="Promised Payment Date",
         copy=False,
         readonly=True,
-        help="Payment date the customer announced for this invoice alone (portal "
-        "confirmation): the engine does not remind this invoice until then, plus the "
-        "plan's grace days. The customer's other invoices keep their rhythm.",
+        help="Payment date promised for this invoice (on a call, or confirmed by the "
+        "customer on the portal): the engine does not remind this invoice until then, plus "
+        "the plan's grace days. The customer's other invoices keep their rhythm.",
     )
 
     def _relance_check_problems(self):

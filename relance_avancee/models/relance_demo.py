@@ -362,6 +362,7 @@ class RelanceDemo(models.AbstractModel):
                         "relance_promise_amount": call.amount_due,
                     }
                 )
+                call.move_ids.write({"relance_promise_date": promise_date})
             call.write(values)
             activity.action_feedback(feedback=values["note"])
 

@@ -69,7 +69,7 @@ class RelanceEngine(models.AbstractModel):
             plan = partner._relance_effective_plan(company)
             if not plan or (plan.company_id and plan.company_id != company):
                 continue
-            if self._promise_pauses(partner, plan, date, invoice):
+            if self._promise_pauses(invoice, plan, date):
                 continue
             if plan not in levels_by_plan:
                 levels_by_plan[plan] = plan.level_ids.sorted("sequence")
@@ -109,13 +109,12 @@ class RelanceEngine(models.AbstractModel):
                 group["amount"] += amount
 
     @api.model
-    def _promise_pauses(self, partner, plan, date, invoice=None):
-        """A promise pauses dunning until its date plus the plan's grace: the customer's
-        (agreed on a call) for all its invoices, an invoice's own (confirmed by the
-        customer on the portal) for that invoice only."""
-        grace = timedelta(days=plan.grace_days)
-        promises = (partner.relance_promise_date, invoice and invoice.relance_promise_date)
-        return any(promise and date <= promise + grace for promise in promises)
+    def _promise_pauses(self, invoice, plan, date):
+        """A promise pauses the invoices it names until its date plus the plan's grace
+        (``relance.history._relance_promise_deadline``); the customer's other invoices
+        keep their rhythm. Promised on a call or confirmed by the customer on the portal."""
+        promise = invoice.relance_promise_date
+        return bool(promise) and date <= promise + timedelta(days=plan.grace_days)
 
     @api.model
     def _level_due(self, invoice, levels, date):

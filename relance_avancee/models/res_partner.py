@@ -513,6 +513,7 @@ class ResPartner(models.Model):
                 ["date:min"],
             )
         )
+        broken = partners._relance_broken_promise_ids(date)
         states = {}
         for partner in partners:
             open_invoices = by_partner.get(partner.id, [])
@@ -529,7 +530,7 @@ class ResPartner(models.Model):
             states[partner.id] = (
                 max(levels, key=lambda lvl: lvl.offset_days).id if levels else None,
                 min(next_dates) if next_dates else None,
-                partner._relance_priority_score(overdue, oldest, date),
+                partner._relance_priority_score(overdue, oldest, date, broken),
             )
         self._relance_store_state(states)
         partners._relance_auto_unblock(figures)
@@ -582,30 +583,58 @@ class ResPartner(models.Model):
             return False
         return invoice.invoice_date_due + timedelta(days=first.offset_days)
 
-    def _relance_priority_score(self, overdue, oldest, date):
+    def _relance_priority_score(self, overdue, oldest, date, broken=()):
+        """``broken``: ids of the customers whose promise is broken (doubled score)."""
         if overdue <= 0:
             return 0.0
         weeks_late = ((date - oldest).days / 7.0) if oldest else 0.0
         weight = self.relance_typology_id.priority_weight or 1.0
         score = overdue / 1000.0 * (1.0 + weeks_late) * weight
-        if self._relance_promise_broken(date):
+        if self.id in broken:
             score *= 2
         return round(score, 2)
 
     def _relance_promise_broken(self, date):
-        """The customer's promise is past its date and the grace of the customer's
-        plan in this company, as the engine judges it (``_promise_pauses``)."""
-        plan = self._relance_effective_plan(self.env.company)
-        grace = plan.grace_days if plan else 0
-        promise = self.relance_promise_date
-        return bool(promise) and (date - promise).days > grace
+        self.ensure_one()
+        return self.id in self._relance_broken_promise_ids(date)
+
+    def _relance_broken_promise_ids(self, date):
+        """Ids of these customers whose latest promise to pay in the current company is
+        broken on ``date``, by the one rule (``relance.history._relance_promise_states``:
+        the promised invoices not paid the promised amount by the promised date plus the
+        grace of the customer's plan)."""
+        promised = self.filtered(
+            lambda p: p.relance_promise_date and p.relance_promise_date < date
+        )
+        if not promised:
+            return set()
+        entries = (
+            self.env["relance.history"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", promised.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("outcome", "=", "promise"),
+                    ("state", "=", "done"),
+                    ("promise_date", "!=", False),
+                ],
+                order="date desc, id desc",
+            )
+        )
+        latest = {}
+        for entry in entries:
+            latest.setdefault(entry.partner_id.id, entry)
+        states = entries.browse([e.id for e in latest.values()])._relance_promise_states(date)
+        return {
+            partner_id for partner_id, entry in latest.items() if states.get(entry.id) == "broken"
+        }
 
     def _relance_note_broken_promises(self, date):
         """Note once, in the chatter, each promise not kept by ``date``: the customer
         still owes past the promised date and the plan's grace. Dunning resumes."""
-        broken = self.filtered(
-            lambda p: not p.relance_promise_broken_date and p._relance_promise_broken(date)
-        )
+        unnoted = self.filtered(lambda p: not p.relance_promise_broken_date)
+        broken = unnoted.browse(sorted(unnoted._relance_broken_promise_ids(date)))
         figures = broken._relance_open_invoice_figures(date)
         currency = self.env.company.currency_id
         for partner in broken:

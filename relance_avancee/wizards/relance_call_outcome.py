@@ -7,14 +7,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
-CALL_OUTCOMES = [
-    ("promise", "Promise to pay"),
-    ("dispute", "Dispute"),
-    ("not_received", "Invoice not received"),
-    ("wrong_contact", "Wrong contact"),
-    ("no_answer", "No answer"),
-    ("claims_paid", "Claims already paid"),
-]
+from ..models.relance_history import (
+    CALL_OUTCOMES,
+    CALL_OUTCOMES_NEEDING_NOTE,
+    CALL_OUTCOMES_UNCONFIRMED,
+)
 
 
 class RelanceCallOutcome(models.TransientModel):
@@ -40,6 +37,14 @@ class RelanceCallOutcome(models.TransientModel):
         default=True,
         help="Email the customer what was agreed: every call leaves a written trace.",
     )
+    note_required = fields.Boolean(compute="_compute_outcome_rules")
+    confirmation_offered = fields.Boolean(compute="_compute_outcome_rules")
+
+    @api.depends("outcome")
+    def _compute_outcome_rules(self):
+        for wizard in self:
+            wizard.note_required = wizard.outcome in CALL_OUTCOMES_NEEDING_NOTE
+            wizard.confirmation_offered = wizard.outcome not in CALL_OUTCOMES_UNCONFIRMED
 
     @api.model
     def default_get(self, fields_list):
@@ -92,7 +97,7 @@ class RelanceCallOutcome(models.TransientModel):
         self._check_values()
         getattr(self, f"_apply_{self.outcome}")()
         entry = self._close_call()
-        if self.send_confirmation and self.outcome not in ("no_answer", "wrong_contact"):
+        if self.send_confirmation and self.confirmation_offered:
             self._send_confirmation(entry)
         return {"type": "ir.actions.act_window_close"}
 
@@ -107,13 +112,15 @@ class RelanceCallOutcome(models.TransientModel):
             not self.reschedule_date or self.reschedule_date < today
         ):
             raise UserError(_("Choose when to call again (today or later)."))
-        if self.outcome in ("dispute", "wrong_contact", "claims_paid") and not self.note:
+        if self.note_required and not self.note:
             raise UserError(_("Describe what the customer said: the next person will need it."))
 
     # --- outcomes ------------------------------------------------------------
 
     def _apply_promise(self):
-        """The promise is made to the company whose invoices the call was about."""
+        """The promise covers the invoices it names: they wait for it, the customer's
+        other overdue invoices keep their rhythm. The customer keeps the latest promise
+        made to the company whose invoices the call was about (worklist, chatter note)."""
         company = self.history_id.company_id or self.move_ids.company_id[:1] or self.env.company
         self.partner_id.commercial_partner_id.with_company(company).write(
             {
@@ -121,6 +128,8 @@ class RelanceCallOutcome(models.TransientModel):
                 "relance_promise_amount": self.promise_amount,
             }
         )
+        # The invoices were checked to be the customer's own in this company.
+        self.move_ids.sudo().write({"relance_promise_date": self.promise_date})
 
     def _apply_dispute(self):
         """Without the disputes addon: suspend the invoices with the reason given."""
