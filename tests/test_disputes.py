@@ -461,6 +461,53 @@ class TestDisputeAnalysis(DisputeCase):
             groups = dict(Dispute._read_group([("id", "in", both.ids)], [groupby], ["__count"]))
             self.assertEqual(groups, expected)
 
+    def test_open_filter_and_buttons_follow_the_open_states(self):
+        """New (not routed), assigned and in progress are open: the "Open" filter finds
+        them and they suspend dunning; resolved and rejected are not. One list says so."""
+        Dispute = self.env["relance.dispute"]
+        new = self.open_dispute(self.reason_price)
+        new.write({"state": "new", "team_id": False, "user_id": False})
+        assigned = self.open_dispute(
+            self.reason_price, self.make_invoice(self.customer, "2026-02-01")
+        )
+        started = self.open_dispute(
+            self.reason_price, self.make_invoice(self.customer, "2026-02-02")
+        )
+        started.action_start()
+        resolved = self.open_dispute(
+            self.reason_price, self.make_invoice(self.customer, "2026-02-03")
+        )
+        resolved.action_resolve("payment_found")
+        rejected = self.open_dispute(
+            self.reason_price, self.make_invoice(self.customer, "2026-02-04")
+        )
+        rejected.action_reject(note="Price as agreed")
+        every = new | assigned | started | resolved | rejected
+        self.assertEqual(
+            every.mapped("state"), ["new", "assigned", "in_progress", "resolved", "rejected"]
+        )
+        opened = new | assigned | started
+        domain = self._filter_domain("open", self.sales_admin)
+        self.assertEqual(Dispute.search([("id", "in", every.ids), *domain]), opened)
+        self.assertEqual(every.filtered("is_open"), opened)
+        self.assertEqual(
+            Dispute.search([("id", "in", every.ids), ("is_open", "=", False)]), resolved | rejected
+        )
+        self.assertEqual(every.move_ids.filtered("relance_suspended"), opened.move_ids)
+        self.assertEqual(
+            every.move_ids.filtered("relance_in_dispute"), opened.move_ids, "same rule"
+        )
+        self.assertEqual(self.customer.relance_open_dispute_ids, opened)
+        self.assertEqual(self.customer.relance_open_dispute_count, 3)
+        # The buttons of the form: resolve/reject while open, reopen once closed.
+        arch = etree.fromstring(Dispute.get_view(view_type="form")["arch"])
+        reject = arch.xpath("//button[@name='action_reject']")[0].get("invisible")
+        reopen = arch.xpath("//button[@name='action_reopen']")[0].get("invisible")
+        for dispute in every:
+            context = {"is_open": dispute.is_open, "state": dispute.state, "can_edit_case": True}
+            self.assertEqual(not safe_eval(reject, context), dispute.is_open, dispute.state)
+            self.assertEqual(not safe_eval(reopen, context), not dispute.is_open, dispute.state)
+
 
 class TestDisputeAccess(DisputeCase):
     def test_team_member_edits_his_teams_disputes_only(self):

@@ -8,8 +8,9 @@ from ..access import check_collector, check_manager, is_manager
 from .relance_level import CHANNELS
 from .res_partner_debtor import DEBTOR_KINDS
 
-OUTCOMES = [
-    ("sent", "Sent"),
+# What a collection call ended with (the call outcome wizard offers these): the one
+# list of them.
+CALL_OUTCOMES = [
     ("promise", "Promise to pay"),
     ("dispute", "Dispute"),
     ("not_received", "Invoice not received"),
@@ -17,6 +18,12 @@ OUTCOMES = [
     ("no_answer", "No answer"),
     ("claims_paid", "Claims already paid"),
 ]
+# Outcomes the collector must describe (the next person will need it), and those that
+# get no written confirmation (nobody agreed to anything).
+CALL_OUTCOMES_NEEDING_NOTE = ("dispute", "wrong_contact", "claims_paid")
+CALL_OUTCOMES_UNCONFIRMED = ("no_answer", "wrong_contact")
+# What an action ended with: a written reminder sent, or a call's outcome.
+OUTCOMES = [("sent", "Sent"), *CALL_OUTCOMES]
 
 # Fields the engine may still write on a done entry (links added after the fact).
 FIELDS_WRITABLE_WHEN_DONE = {"attachment_id", "message_id", "printed", "document_state", "error"}

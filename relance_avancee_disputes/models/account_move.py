@@ -27,9 +27,7 @@ class AccountMove(models.Model):
     @api.depends("relance_excluded", "relance_dispute_ids.state")
     def _compute_relance_suspended(self):
         for move in self:
-            move.relance_in_dispute = any(
-                d.state in ("new", "assigned", "in_progress") for d in move.relance_dispute_ids
-            )
+            move.relance_in_dispute = any(d.state in OPEN_STATES for d in move.relance_dispute_ids)
         return super()._compute_relance_suspended()
 
     def _relance_is_suspended(self):
@@ -66,7 +64,7 @@ class AccountMove(models.Model):
             .search(
                 [
                     ("partner_id", "=", self.commercial_partner_id.id),
-                    ("state", "in", ("new", "assigned", "in_progress")),
+                    ("state", "in", OPEN_STATES),
                     ("reason_id.preventable", "=", True),
                 ]
             )

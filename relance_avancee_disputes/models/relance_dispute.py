@@ -11,7 +11,19 @@ from odoo.addons.relance_avancee.access import check_collector, is_collector
 
 from .relance_dispute_reason import CATEGORIES
 
-OPEN_STATES = ("new", "assigned", "in_progress")
+# A dispute's states, in the order it goes through them: the one list of them. Open
+# disputes (not yet routed, routed, being worked) suspend the dunning of their invoices.
+STATES = [
+    ("new", "New"),
+    ("assigned", "Assigned"),
+    ("in_progress", "In Progress"),
+    ("resolved", "Resolved"),
+    ("rejected", "Rejected"),
+]
+CLOSED_STATES = ("resolved", "rejected")
+OPEN_STATES = tuple(state for state, _label in STATES if state not in CLOSED_STATES)
+# Open, and nobody has started working it yet.
+NOT_STARTED_STATES = ("new", "assigned")
 # What a team member (an employee outside collections) writes on a dispute he works:
 # notes, resolution, the payment found, who of the team handles it. The customer,
 # invoices, amount, company, team and deadline are the collectors'; the state moves
@@ -97,13 +109,7 @@ class RelanceDispute(models.Model):
         readonly=True,
     )
     state = fields.Selection(
-        [
-            ("new", "New"),
-            ("assigned", "Assigned"),
-            ("in_progress", "In Progress"),
-            ("resolved", "Resolved"),
-            ("rejected", "Rejected"),
-        ],
+        STATES,
         default="new",
         required=True,
         tracking=True,
@@ -117,6 +123,12 @@ class RelanceDispute(models.Model):
     date_closed = fields.Date(readonly=True, copy=False)
     resolution_days = fields.Integer(
         compute="_compute_resolution_days", store=True, aggregator="avg"
+    )
+    is_open = fields.Boolean(
+        string="Open",
+        compute="_compute_is_open",
+        search="_search_is_open",
+        help="Not resolved nor rejected: dunning is suspended on its invoices.",
     )
     is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late")
     escalated = fields.Boolean(readonly=True, copy=False)
@@ -173,6 +185,17 @@ class RelanceDispute(models.Model):
                 self._field_to_sql(self._table, "resolution_days", query),
             )
         return super()._read_group_select(aggregate_spec, query)
+
+    @api.depends("state")
+    def _compute_is_open(self):
+        for dispute in self:
+            dispute.is_open = dispute.state in OPEN_STATES
+
+    def _search_is_open(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on open disputes."))
+        wanted = (operator == "=") == value
+        return [("state", "in" if wanted else "not in", OPEN_STATES)]
 
     @api.depends_context("relance_date")
     def _compute_is_late(self):
@@ -357,7 +380,7 @@ class RelanceDispute(models.Model):
 
     def action_start(self):
         self.check_access("write")
-        self.filtered(lambda d: d.state in ("new", "assigned"))._write_as_action(
+        self.filtered(lambda d: d.state in NOT_STARTED_STATES)._write_as_action(
             {"state": "in_progress"}
         )
         return True

@@ -5,6 +5,8 @@ from odoo import _, fields, models, tools
 
 from odoo.addons.relance_avancee.access import check_collector, check_internal
 
+from .relance_dispute import OPEN_STATES
+
 # A reminder's statement link opens the customer's open invoices for this many days.
 STATEMENT_LINK_DAYS = 60
 
@@ -23,7 +25,7 @@ class ResPartner(models.Model):
             partner.relance_open_dispute_ids = self.env["relance.dispute"].search(
                 [
                     ("partner_id", "=", partner.commercial_partner_id.id),
-                    ("state", "in", ("new", "assigned", "in_progress")),
+                    ("state", "in", OPEN_STATES),
                 ]
             )
 
@@ -32,7 +34,7 @@ class ResPartner(models.Model):
             self.env["relance.dispute"]._read_group(
                 [
                     ("partner_id", "in", self.commercial_partner_id.ids),
-                    ("state", "in", ("new", "assigned", "in_progress")),
+                    ("state", "in", OPEN_STATES),
                 ],
                 ["partner_id"],
                 ["__count"],
