@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import account_move
+from . import account_move_credit
 from . import account_move_dispute_hook
 from . import account_move_penalty
 from . import account_move_prevention
@@ -17,6 +18,7 @@ from . import relance_mailer
 from . import relance_documents
 from . import relance_history
 from . import relance_history_promise
+from . import relance_history_credit
 from . import relance_level
 from . import relance_penalty
 from . import relance_litigation
@@ -28,6 +30,7 @@ from . import relance_typology
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_credit
 from . import res_partner_call_screen
 from . import res_partner_debtor
 from . import res_partner_insolvency

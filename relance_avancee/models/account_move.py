@@ -33,7 +33,8 @@ class AccountMove(models.Model):
         string="Amount Still Due",
         compute="_compute_relance_amount_due",
         currency_field="currency_id",
-        help="Residual minus the payments registered but not yet booked.",
+        help="Residual minus the payments registered but not yet booked and the "
+        "customer's open credits (credit notes, payments not matched yet).",
     )
     relance_days_overdue = fields.Integer(
         string="Days Overdue", compute="_compute_relance_days_overdue"
@@ -98,12 +99,14 @@ class AccountMove(models.Model):
                 blocked.with_company(company).sudo()._relance_refresh_state()
 
     def _relance_amount_due_map(self, in_company_currency=False):
-        """{move id: amount still due}, net of payments registered but not booked.
+        """{move id: amount still due}, net of payments registered but not booked and
+        of the customer's open credits (``_relance_settlement_allocation``).
 
         In Odoo 18 a payment on a journal without outstanding account creates no
         journal entry (state 'in_process', or 'paid' once Odoo deems the invoice
         paid): the receivable stays open although the customer paid. Such payments
-        are spread over their invoices by due date (``_relance_unbooked_allocation``).
+        are spread over their invoices by due date (``_relance_unbooked_allocation``),
+        then credit notes and payments not matched yet (``_relance_credit_allocation``).
         """
         residual_field = "amount_residual_signed" if in_company_currency else "amount_residual"
         sign = {move.id: (-1 if move.move_type == "out_refund" else 1) for move in self}
@@ -111,7 +114,7 @@ class AccountMove(models.Model):
             move.id: move[residual_field] * (1 if in_company_currency else sign[move.id])
             for move in self
         }
-        for (payment, invoice), covered in self._relance_unbooked_allocation().items():
+        for (payment, invoice), covered in self._relance_settlement_allocation().items():
             if invoice.id not in amounts:
                 continue
             if in_company_currency:

@@ -49,7 +49,7 @@ class AccountMove(models.Model):
     def _compute_relance_penalty_to_date(self):
         today = fields.Date.context_today(self)
         rate_cache = {}  # one reference-rate search per kind and half-year, not per invoice
-        allocation = self._relance_unbooked_allocation()  # once for all these invoices
+        allocation = self._relance_settlement_allocation()  # once for all these invoices
         for move in self:
             if (
                 move.move_type != "out_invoice"
@@ -86,8 +86,9 @@ class AccountMove(models.Model):
         Returns ``{'days', 'rate', 'interest', 'indemnity', 'date_from', 'date_to',
         'periods'}``, ``rate`` being the rate of the last period, in percent per year.
         ``rate_cache`` (a dict) lets a caller computing many invoices share the
-        reference rates it already read, ``allocation`` the unbooked payments'
-        allocation (``_relance_unbooked_allocation`` of all its invoices).
+        reference rates it already read, ``allocation`` what settles the invoices
+        without being reconciled yet (``_relance_settlement_allocation`` of all its
+        invoices: unbooked payments, open credits).
         """
         self.ensure_one()
         date = fields.Date.to_date(date)
@@ -209,13 +210,14 @@ class AccountMove(models.Model):
     def _relance_payment_events(self, allocation=None):
         """[(date, amount in invoice currency)] of what reduced the amount due, by date.
 
-        Booked payments and credit notes (reconciliation partials) and payments
-        registered but not booked (Odoo 18 'in process' without journal entry).
+        Booked payments and credit notes (reconciliation partials), payments
+        registered but not booked (Odoo 18 'in process' without journal entry) and
+        the customer's open credits not reconciled yet, each on its own date.
         """
         partials, _exchange = self._get_reconciled_invoices_partials()
         events = [(counterpart.date, amount) for _partial, amount, counterpart in partials]
         if allocation is None:
-            allocation = self._relance_unbooked_allocation()
+            allocation = self._relance_settlement_allocation()
         for (payment, invoice), amount in allocation.items():
             if invoice == self:
                 events.append((payment.date, amount))

@@ -237,6 +237,10 @@ class RelanceRun(models.Model):
         )
         # Actions waiting for a collector put their customer on today's worklist.
         self._refresh_partners(planned.filtered("to_validate").partner_id.with_env(self.env))
+        # Credits the engine netted should be reconciled in the books too.
+        self.env["res.partner"].with_company(
+            self.company_id
+        )._relance_schedule_credit_reconciliation(self.company_id)
 
     def _set_state(self, state):
         """Only the engine moves a run from draft to running to done."""

@@ -281,7 +281,7 @@ class ResPartner(models.Model):
         """{commercial partner id: (amount due, overdue amount, oldest overdue date)}.
 
         In company currency, for the current company, net of payments registered but
-        not yet booked.
+        not yet booked and of the customer's open credits (``relance_amount_due``).
         """
         date = date or fields.Date.context_today(self)
         commercial_ids = self.commercial_partner_id.ids
@@ -295,7 +295,7 @@ class ResPartner(models.Model):
                 [
                     ("commercial_partner_id", "in", commercial_ids),
                     ("company_id", "=", self.env.company.id),
-                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("move_type", "=", "out_invoice"),
                     ("state", "=", "posted"),
                     ("amount_residual", "!=", 0),
                 ]

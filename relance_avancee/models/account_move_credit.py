@@ -1,0 +1,170 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import api, models
+
+
+class AccountMove(models.Model):
+    """Open credits of a customer netted against its open invoices.
+
+    What a customer owes is its open invoices minus its open credits in the same
+    company and currency: credit notes not reconciled yet, payments received but not
+    matched to an invoice (booked, or registered without journal entry). Until the
+    accountant reconciles them, each credit is spread over the customer's open
+    invoices as a reconciliation would: the invoice a credit note reverses first,
+    then the oldest due date first (invoices not suspended before suspended ones).
+    """
+
+    _inherit = "account.move"
+
+    @api.model
+    def _relance_open_credits(self, partners, companies):
+        """Open credits of these customers (all when ``partners`` is None) in these
+        companies, oldest first: a list of
+        ``(source, commercial partner, company, currency, amount, reversed invoice)``,
+        ``source`` being a receivable journal item or an unbooked payment (both have a
+        ``date``), ``amount`` positive, in ``currency``."""
+        if (partners is not None and not partners) or not companies:
+            return []
+        by_partner = (
+            [("partner_id.commercial_partner_id", "in", partners.ids)]
+            if partners is not None
+            else []
+        )
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual_currency", "<", 0),
+                    ("partner_id", "!=", False),
+                    *by_partner,
+                    ("company_id", "in", companies.ids),
+                ],
+                order="date, id",
+            )
+        )
+        credits = [
+            (
+                line,
+                line.partner_id.commercial_partner_id,
+                line.company_id,
+                line.currency_id,
+                -line.amount_residual_currency,
+                line.move_id.reversed_entry_id,
+            )
+            for line in lines
+        ]
+        payments = (
+            self.env["account.payment"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "!=", False),
+                    *by_partner,
+                    ("company_id", "in", companies.ids),
+                    ("partner_type", "=", "customer"),
+                    ("payment_type", "=", "inbound"),
+                    ("state", "in", ("in_process", "paid")),
+                    ("move_id", "=", False),
+                    ("invoice_ids", "=", False),
+                ],
+                order="date, id",
+            )
+        )
+        credits += [
+            (
+                payment,
+                payment.partner_id.commercial_partner_id,
+                payment.company_id,
+                payment.currency_id,
+                payment.amount,
+                self.browse(),
+            )
+            for payment in payments
+        ]
+        return sorted(credits, key=lambda credit: (credit[0].date, credit[0]._name, credit[0].id))
+
+    def _relance_credit_allocation(self):
+        """{(credit source, invoice): part of the credit that covers the invoice, in the
+        invoice's currency} for the open credits of these invoices' customers.
+
+        Spread over all the open invoices of the customer (these or not), after the
+        payments registered but not booked took their share, so that any subset of
+        invoices is given the same figures.
+        """
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        credits = self._relance_open_credits(invoices.commercial_partner_id, invoices.company_id)
+        if not credits:
+            return {}
+        partners = self.env["res.partner"].union(*(credit[1] for credit in credits))
+        candidates = self.sudo().search(
+            [
+                *self._relance_open_invoice_domain(partners),
+                ("company_id", "in", invoices.company_id.ids),
+            ]
+        )
+        left = {invoice: invoice.amount_residual for invoice in candidates}
+        for (_payment, invoice), covered in candidates._relance_unbooked_allocation().items():
+            if invoice in left:
+                left[invoice] -= covered
+        by_debt = defaultdict(list)
+        for invoice in candidates.sorted(
+            lambda m: (m.relance_suspended, m.invoice_date_due or m.date, m.id)
+        ):
+            key = (invoice.commercial_partner_id, invoice.company_id, invoice.currency_id)
+            by_debt[key].append(invoice)
+        allocation = {}
+        for source, partner, company, currency, amount, reversed_invoice in credits:
+            debts = by_debt.get((partner, company, currency), [])
+            ordered = sorted(debts, key=lambda m, r=reversed_invoice: m != r)
+            for invoice in ordered:
+                if currency.compare_amounts(amount, 0) <= 0:
+                    break
+                covered = min(amount, left[invoice])
+                if currency.compare_amounts(covered, 0) <= 0:
+                    continue
+                left[invoice] -= covered
+                amount -= covered
+                allocation[source, invoice.with_env(self.env)] = covered
+        return allocation
+
+    def _relance_settlement_allocation(self):
+        """{(source, invoice): amount in the invoice's currency}: everything that
+        settles these invoices without being reconciled with them yet: payments
+        registered but not booked, then the customer's open credits."""
+        allocation = dict(self._relance_unbooked_allocation())
+        allocation.update(self._relance_credit_allocation())
+        return allocation
+
+    def _relance_deducted_credits(self):
+        """What a document says was deducted from these invoices: ``[{'kind':
+        'credit_note' or 'payment', 'reference', 'date', 'amount', 'currency',
+        'invoice'}]``, one per credit and invoice it covers."""
+        return [
+            {
+                "kind": "payment" if _is_payment(source) else "credit_note",
+                "reference": credit_reference(source),
+                "date": source.date,
+                "amount": covered,
+                "currency": invoice.currency_id,
+                "invoice": invoice,
+            }
+            for (source, invoice), covered in self._relance_credit_allocation().items()
+            if invoice in self
+        ]
+
+
+def credit_reference(source):
+    """The number the customer knows the credit by."""
+    return source.name if source._name == "account.payment" else source.move_id.name
+
+
+def _is_payment(source):
+    """An unbooked payment, or the receivable item of a payment or bank statement line."""
+    if source._name == "account.payment":
+        return True
+    return bool(source.move_id.origin_payment_id or source.move_id.statement_line_id)
