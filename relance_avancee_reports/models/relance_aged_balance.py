@@ -38,9 +38,11 @@ AGED_LINES_SQL = """
 """
 
 # Payments registered but not booked (Odoo 18 'in process' payments without entry),
-# with every customer invoice each one was registered for, oldest payment first.
+# with every customer invoice each one was registered for and Odoo's due date of that
+# invoice (its last instalment's), oldest payment first.
 IN_PROCESS_SQL = """
-    SELECT pay.id, pay.amount_company_currency_signed, rel.invoice_id
+    SELECT pay.id, pay.amount_company_currency_signed, rel.invoice_id,
+           COALESCE(move.invoice_date_due, move.date) AS invoice_due
       FROM account_payment pay
       JOIN account_move__account_payment rel ON rel.payment_id = pay.id
       JOIN account_move move ON move.id = rel.invoice_id
@@ -198,10 +200,13 @@ class RelanceAgedBalance(models.AbstractModel):
         """{line id: part of the payments registered but not booked on ``date`` that
         covers the line}, in company currency.
 
-        Same rule as the amount still due of an invoice: a payment is spread over the
-        customer invoices it was registered for, oldest due date first, each open item
-        taking at most its residual on ``date``; so a payment matched to several
-        invoices is never counted in full on each of them.
+        The rule of the amount still due of an invoice
+        (``account.move._relance_unbooked_allocation``), on the ledger as of ``date``: a
+        payment is spread over the customer invoices it was registered for, by Odoo's
+        due date of each invoice (its last instalment's), each taking at most its
+        residual on ``date``, its instalments oldest first; so a payment matched to
+        several invoices is never counted in full on each of them, and each invoice
+        gets the same share here as in the amount still due.
         """
         if not rows:
             return {}
@@ -210,8 +215,10 @@ class RelanceAgedBalance(models.AbstractModel):
             SQL(IN_PROCESS_SQL, date=date, move_ids=list({row["move_id"] for row in rows}))
         )
         payments = {}
-        for payment_id, amount, invoice_id in self.env.cr.fetchall():
+        invoice_due = {}
+        for payment_id, amount, invoice_id, due in self.env.cr.fetchall():
             payments.setdefault(payment_id, [amount, set()])[1].add(invoice_id)
+            invoice_due[invoice_id] = due
         if not payments:
             return {}
         lines = list(rows)
@@ -230,7 +237,12 @@ class RelanceAgedBalance(models.AbstractModel):
             available = amount
             candidates = sorted(
                 (line for move_id in invoices for line in by_move.get(move_id, [])),
-                key=lambda line: (line["date_due"], line["move_id"], line["line_id"]),
+                key=lambda line: (
+                    invoice_due[line["move_id"]],
+                    line["move_id"],
+                    line["date_due"],
+                    line["line_id"],
+                ),
             )
             for line in candidates:
                 if available <= 0.005:
