@@ -21,7 +21,7 @@ ensure_wkhtmltopdf
 trap cleanup EXIT
 
 say "Installing the addons in the fresh database $DB"
-odoo -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn \
+odoo -d "$DB" -i "$ADDONS,l10n_fr_account" --without-demo=all --stop-after-init --log-level=warn \
     || die "The addons did not install in a fresh database (see the log above)."
 
 say "Running the test suite"

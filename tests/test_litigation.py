@@ -110,20 +110,30 @@ class TestLitigationFile(LitigationCase):
     def test_write_off_posts_to_the_loss_account_and_settles_the_invoice(self):
         litigation = self.open_litigation()
         loss = self.company_data["default_account_expense"]
+        with self.assertRaisesRegex(UserError, "definitively irrecoverable"):
+            litigation.action_write_off()  # still being recovered
+        litigation.action_close()  # the recovery failed
         with self.assertRaisesRegex(UserError, "write-off account"):
             litigation.action_write_off()
         self.company.relance_writeoff_account_id = loss
         litigation.action_write_off()
-        move = litigation.writeoff_move_id
-        self.assertEqual(move.state, "posted")
-        loss_line = move.line_ids.filtered(lambda line: line.account_id == loss)
-        self.assertEqual(loss_line.balance, 10000.0, "no VAT on the invoice: all to the loss")
-        self.assertEqual(len(move.line_ids), 2)
-        # No write-off journal configured: the first miscellaneous journal.
-        first_misc = self.env["account.journal"].search(
-            [("type", "=", "general"), ("company_id", "=", self.company.id)], limit=1
+        refund = litigation.writeoff_refund_ids
+        self.assertRecordValues(
+            refund,
+            [
+                {
+                    "move_type": "out_refund",
+                    "state": "posted",
+                    "reversed_entry_id": self.invoice.id,
+                    "journal_id": self.invoice.journal_id.id,
+                    "amount_total": 10000.0,
+                }
+            ],
         )
-        self.assertEqual(move.journal_id, first_misc)
+        loss_line = refund.line_ids.filtered(lambda line: line.account_id == loss)
+        self.assertEqual(loss_line.balance, 10000.0, "no VAT on the invoice: all to the loss")
+        self.assertEqual(len(refund.line_ids), 2)
+        self.assertFalse(litigation.writeoff_move_id, "nothing left to round")
         self.assertEqual(self.invoice.amount_residual, 0.0)
         self.assertEqual(litigation.state, "written_off")
         self.assertTrue(any("written off" in m.body for m in self.customer.message_ids))
@@ -161,13 +171,16 @@ class TestLitigationWriteOff(RelanceCase):
         return invoice
 
     def litigation_for(self, invoices):
-        return self.env["relance.litigation"].create(
+        """A file closed without recovery: the debt is definitively irrecoverable."""
+        litigation = self.env["relance.litigation"].create(
             {
                 "partner_id": self.customer.id,
                 "move_ids": [(6, 0, invoices.ids)],
                 "date_open": date(2026, 3, 17),
             }
         )
+        litigation.action_close()
+        return litigation
 
     def test_partly_paid_invoice_splits_loss_and_vat(self):
         invoice = self.taxed_invoice(1000.0)
@@ -180,10 +193,10 @@ class TestLitigationWriteOff(RelanceCase):
         self.assertEqual(invoice.amount_residual, 600.0)
         litigation = self.litigation_for(invoice)
         litigation.action_write_off()
-        move = litigation.writeoff_move_id
+        move = litigation.writeoff_refund_ids
         self.assertEqual(move.state, "posted")
         # 600 still due out of 1,200 TTC: half of the invoice, so half of its VAT (100.00)
-        # is regularised and 500.00 goes to the loss account.
+        # is regularised by a credit note and 500.00 goes to the loss account.
         self.assertRecordValues(
             move.line_ids.sorted("balance"),
             [
@@ -198,12 +211,12 @@ class TestLitigationWriteOff(RelanceCase):
 
     def test_vat_rounding_difference_goes_to_the_loss_account(self):
         # 100.00 + 20 % = 120.00, 100.00 paid: 20.00 due, i.e. 1/6 of the invoice.
-        # VAT: 20.00 x 1/6 = 3.333 -> 3.33; loss: 20.00 - 3.33 = 16.67.
+        # Credit note: 100.00 / 6 = 16.67 to the loss account, VAT 16.67 x 20 % = 3.33.
         invoice = self.taxed_invoice(100.0)
         self.pay(invoice, 100.0, "2026-02-15")
         litigation = self.litigation_for(invoice)
         litigation.action_write_off()
-        lines = litigation.writeoff_move_id.line_ids
+        lines = litigation.writeoff_refund_ids.line_ids
         self.assertEqual(lines.filtered(lambda line: line.account_id == self.loss).debit, 16.67)
         self.assertEqual(sum(lines.mapped("debit")), 20.0)
         self.assertEqual(invoice.amount_residual, 0.0)
@@ -219,7 +232,7 @@ class TestLitigationWriteOff(RelanceCase):
         self.assertEqual(invoice.amount_residual, 600.0)
         litigation = self.litigation_for(invoice)
         litigation.action_write_off()
-        lines = litigation.writeoff_move_id.line_ids
+        lines = litigation.writeoff_refund_ids.line_ids
         counterpart = lines.filtered(lambda line: line.credit)
         vat = lines.filtered(lambda line: line.debit and line.account_id != self.loss)
         loss = lines.filtered(lambda line: line.account_id == self.loss)
@@ -236,34 +249,60 @@ class TestLitigationWriteOff(RelanceCase):
         self.assertEqual(invoice.amount_residual_signed, 0.0)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
 
-    def test_configured_journal_is_used(self):
+    def test_cents_a_credit_note_cannot_reach_go_to_the_configured_journal(self):
+        # 1,200.00 TTC, 599.97 paid: 600.03 due. With 20 % VAT rounded per line, 500.02
+        # gives 500.02 + 100.00 = 600.02 and 500.03 gives 500.03 + 100.01 = 600.04: the
+        # credit note stops at 600.02, the last 0.01 goes to the loss account, no VAT.
         invoice = self.taxed_invoice(1000.0)
+        self.pay(invoice, 599.97, "2026-02-15")
         journal = self.env["account.journal"].create(
             {"name": "Bad debts", "code": "BADD", "type": "general", "company_id": self.company.id}
         )
         self.company.relance_writeoff_journal_id = journal
         litigation = self.litigation_for(invoice)
         litigation.action_write_off()
-        self.assertEqual(litigation.writeoff_move_id.journal_id, journal)
+        self.assertRecordValues(
+            litigation.writeoff_refund_ids,
+            [{"amount_untaxed": 500.02, "amount_tax": 100.0, "amount_total": 600.02}],
+        )
+        move = litigation.writeoff_move_id
+        self.assertEqual(move.journal_id, journal)
+        self.assertEqual(
+            move.line_ids.filtered(lambda line: line.account_id == self.loss).debit, 0.01
+        )
         self.assertEqual(invoice.amount_residual, 0.0)
 
-    def test_without_any_miscellaneous_journal_the_error_is_clear(self):
+    def test_without_any_miscellaneous_journal_the_credit_note_is_enough(self):
         invoice = self.taxed_invoice(1000.0)
         self.env["account.journal"].search(
             [("type", "=", "general"), ("company_id", "=", self.company.id)]
         ).write({"active": False})
         litigation = self.litigation_for(invoice)
-        with self.assertRaisesRegex(UserError, "No miscellaneous journal"):
+        litigation.action_write_off()
+        self.assertEqual(invoice.amount_residual, 0.0)
+        self.assertEqual(litigation.writeoff_refund_ids.journal_id, invoice.journal_id)
+
+    def test_cents_left_without_any_miscellaneous_journal_the_error_is_clear(self):
+        invoice = self.taxed_invoice(1000.0)
+        self.pay(invoice, 599.97, "2026-02-15")
+        self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", self.company.id)]
+        ).write({"active": False})
+        litigation = self.litigation_for(invoice)
+        # (Odoo's assertRaises, unlike assertRaisesRegex, rolls the failed call back)
+        with self.assertRaises(UserError) as refused:
             litigation.action_write_off()
-        self.assertEqual(litigation.state, "draft")
-        self.assertEqual(invoice.amount_residual, 1200.0)
+        self.assertIn("No miscellaneous journal", str(refused.exception))
+        self.assertEqual(litigation.state, "closed")
+        self.assertEqual(invoice.amount_residual, 600.03)
+        self.assertFalse(invoice.reversal_move_ids)
 
     def test_only_a_manager_can_write_off(self):
         invoice = self.taxed_invoice(1000.0)
         litigation = self.litigation_for(invoice)
         with self.assertRaisesRegex(UserError, "manager"):
             litigation.with_user(self.collector).action_write_off()
-        self.assertFalse(litigation.writeoff_move_id)
+        self.assertFalse(litigation.writeoff_refund_ids)
         self.assertEqual(invoice.amount_residual, 1200.0)
 
 
@@ -272,7 +311,7 @@ class TestLitigationExport(RelanceHttpCase, LitigationCase):
 
     def test_export_zip_holds_pdfs_history_and_penalty_computation(self):
         self.company.write({"company_registry": "12345678900011", "vat": False})
-        self.customer.write({"company_registry": "98765432100017", "vat": "FR12987654321"})
+        self.customer.write({"company_registry": "98765432100017", "vat": "FR40303265045"})
         self.env = self.env(context=dict(self.env.context, force_report_rendering=True))
         # The formal notice is sent for real (PDF), then the litigation level opens the file.
         self.invoice.write(
@@ -318,7 +357,7 @@ class TestLitigationExport(RelanceHttpCase, LitigationCase):
             "12345678900011",
             self.customer.name,
             "98765432100017",
-            "FR12987654321",
+            "FR40303265045",
             "10,000.00",
             "199.73",
             "40.00",

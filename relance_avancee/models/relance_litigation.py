@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
 from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
@@ -62,7 +63,34 @@ class RelanceLitigation(models.Model):
         string="Registered Mail Number", help="Number of the formal notice's registered letter."
     )
     registered_mail_date = fields.Date()
-    writeoff_move_id = fields.Many2one("account.move", string="Write-off Entry", readonly=True)
+    writeoff_move_id = fields.Many2one(
+        "account.move",
+        string="Write-off Entry",
+        readonly=True,
+        help="Entry of the cents the write-off credit notes could not reach (rounding).",
+    )
+    writeoff_refund_ids = fields.Many2many(
+        "account.move",
+        "relance_litigation_writeoff_refund_rel",
+        "litigation_id",
+        "move_id",
+        string="Write-off Credit Notes",
+        readonly=True,
+        help="Credit notes of the irrecoverable part of the invoices (VAT regularisation, "
+        "CGI art. 272).",
+    )
+    partner_insolvency_kind = fields.Selection(
+        related="partner_id.commercial_partner_id.relance_insolvency_kind",
+        string="Customer's Insolvency Proceedings",
+    )
+    claim_nature = fields.Selection(
+        [("unsecured", "Unsecured (chirographaire)"), ("secured", "Secured (privilégiée)")],
+        string="Claim",
+        default="unsecured",
+        required=True,
+        help="How the claim is declared in the customer's insolvency proceedings: secured "
+        "when a security or a privilege backs it (e.g. a retention of title clause).",
+    )
     export_attachment_id = fields.Many2one("ir.attachment", string="Exported File", readonly=True)
 
     @api.depends("amount_principal", "amount_interest", "amount_indemnity")
@@ -99,7 +127,7 @@ class RelanceLitigation(models.Model):
         date = date or self.date_open
         principal = interest = indemnity = 0.0
         still_due = self.move_ids._relance_amount_due_map()
-        allocation = self.move_ids._relance_unbooked_allocation()
+        allocation = self.move_ids._relance_settlement_allocation()
         for invoice in self.move_ids:
             penalty = invoice._relance_compute_penalty(date, allocation=allocation)
             convert = invoice.currency_id._convert
@@ -208,30 +236,163 @@ class RelanceLitigation(models.Model):
         return True
 
     def action_write_off(self):
-        """Write the uncollectable residual off: the untaxed part to the loss account, the
-        VAT part back to the invoices' tax accounts (CGI art. 272), and settle the invoices."""
+        """Write the irrecoverable debt off (CGI art. 272, BOI-TVA-DED-40-10-10): once it
+        is definitively lost (file closed, or the customer in compulsory liquidation), a
+        credit note on each invoice for the part still due, with the invoice's own taxes
+        (so that the VAT return takes the refund's tax grids), posted to the loss account
+        and reconciled with the invoice."""
         self.ensure_one()
         check_manager(self.env, _("Only a collections manager can write off a debt."))
+        if self.state in ("recovered", "written_off"):
+            raise UserError(_("This file is already settled."))
+        if not self._writeoff_irrecoverable():
+            raise UserError(
+                _(
+                    "A debt is written off only once it is definitively irrecoverable: close "
+                    "the litigation file as lost first, or record the customer's compulsory "
+                    "liquidation (liquidation judiciaire)."
+                )
+            )
         account = self.company_id.relance_writeoff_account_id
         if not account:
             raise UserError(_("Set the write-off account in Settings > Collections first."))
-        invoices = self.move_ids.filtered(lambda m: m.amount_residual > 0)
+        still_due = self.move_ids._relance_amount_due_map()
+        invoices = self.move_ids.filtered(
+            lambda m: (
+                m.state == "posted"
+                and m.currency_id.compare_amounts(still_due.get(m.id, 0.0), 0.0) > 0
+            )
+        )
         if not invoices:
             raise UserError(_("Nothing remains to write off."))
-        move = self.env["account.move"].create(self._writeoff_values(invoices, account))
-        move.action_post()
+        refunds = self.env["account.move"]
+        leftovers = {}
         for invoice in invoices:
-            receivables = invoice.line_ids.filtered(
-                lambda line: line.display_type == "payment_term" and not line.reconciled
-            )
-            counterparts = move.line_ids.filtered(lambda line, inv=invoice: line.name == inv.name)
-            for account_lines in (receivables | counterparts).grouped("account_id").values():
-                account_lines.reconcile()
-        self.write({"state": "written_off", "writeoff_move_id": move.id})
-        message = _("Debt written off: %s", move.name)
+            refund = self._writeoff_refund(invoice, still_due[invoice.id], account)
+            refunds |= refund
+            gap = invoice.currency_id.round(still_due[invoice.id] - refund.amount_total)
+            if invoice.currency_id.compare_amounts(gap, 0.0) > 0:
+                leftovers[invoice] = gap
+        journal = self._writeoff_journal() if leftovers else None  # before posting anything
+        # Each credit note is reconciled with its invoice as the cancellation of the unpaid
+        # part (Odoo reconciles a credit note with the invoice it reverses on posting):
+        # no tax cash-basis entry, see _writeoff_refund.
+        refunds.with_context(move_reverse_cancel=True).action_post()
+        move = self._writeoff_rounding_entry(leftovers, account, journal) if leftovers else False
+        self.write(
+            {
+                "state": "written_off",
+                "writeoff_refund_ids": [Command.link(refund.id) for refund in refunds],
+                "writeoff_move_id": move and move.id,
+            }
+        )
+        message = _(
+            "Debt written off by credit notes %(refunds)s (VAT regularisation, CGI art. 272). "
+            "Send them to the customer or to its liquidator.",
+            refunds=", ".join(refunds.mapped("name")),
+        )
         self.message_post(body=message)
         self.partner_id.message_post(body=message)
         return True
+
+    def _writeoff_irrecoverable(self):
+        """Definitively irrecoverable: the file was closed without recovery, or the
+        customer is in compulsory liquidation (from its judgment on)."""
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id
+        in_liquidation = (
+            customer.relance_insolvency_kind == "liquidation" and customer.relance_insolvency_date
+        )
+        return self.state == "closed" or bool(in_liquidation)
+
+    def _writeoff_refund(self, invoice, amount, account):
+        """Draft credit note of ``amount`` (invoice currency, taxes included) on
+        ``invoice``: each invoice line in proportion, with its taxes, on the loss account.
+
+        The credit note keeps the invoice's exchange rate (the VAT given back is the VAT
+        declared) and is posted as the cancellation of that part of the invoice: for VAT
+        due on payment (cash basis), no tax cash-basis entry is made, so the VAT of money
+        never received leaves the transition account, never declared nor given back.
+        """
+        currency = invoice.currency_id
+        ratio = amount / invoice.amount_total
+        lines = []
+        for line in invoice.invoice_line_ids.filtered(lambda x: x.display_type == "product"):
+            # Whatever the taxes (included or not), the line's price scaled to the share due.
+            price = currency.round(
+                line.price_unit * line.quantity * (1 - line.discount / 100.0) * ratio
+            )
+            if currency.is_zero(price):
+                continue
+            lines.append(
+                Command.create(
+                    {
+                        "name": _("Irrecoverable debt: %s", line.name or invoice.name),
+                        "account_id": account.id,
+                        "quantity": 1.0,
+                        "price_unit": price,
+                        "tax_ids": [Command.set(line.tax_ids.ids)],
+                        "analytic_distribution": line.analytic_distribution,
+                    }
+                )
+            )
+        if not lines:
+            raise UserError(_("Invoice %s has no line to credit.", invoice.name))
+        today = fields.Date.context_today(self)
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": invoice.partner_id.id,
+                "journal_id": invoice.journal_id.id,
+                "company_id": invoice.company_id.id,
+                "currency_id": currency.id,
+                "fiscal_position_id": invoice.fiscal_position_id.id,
+                "reversed_entry_id": invoice.id,
+                "invoice_date": today,
+                "date": today,
+                "invoice_payment_term_id": False,
+                "invoice_date_due": today,
+                "invoice_origin": invoice.name,
+                "ref": _(
+                    "Irrecoverable debt %(invoice)s, litigation file %(file)s (CGI art. 272)",
+                    invoice=invoice.name,
+                    file=self.name,
+                ),
+                "invoice_line_ids": lines,
+            }
+        )
+        # The invoice's rate, not today's: the VAT given back is the VAT declared.
+        refund.invoice_currency_rate = invoice.invoice_currency_rate
+        self._writeoff_fit_refund(refund, amount)
+        return refund
+
+    def _writeoff_fit_refund(self, refund, amount):
+        """Bring the credit note's total to ``amount``, never above it, when rounding the
+        lines and their taxes left a few cents apart."""
+        currency = refund.currency_id
+        line = max(refund.invoice_line_ids, key=lambda x: abs(x.price_total))
+
+        def gap():
+            return currency.round(amount - refund.amount_total)
+
+        for _attempt in range(5):
+            if currency.is_zero(gap()):
+                return
+            # The line's total moves with its price in the ratio of its taxes.
+            step = currency.round(gap() * line.price_unit / line.price_total)
+            line.price_unit += step or math.copysign(currency.rounding, gap())
+        for _attempt in range(5):
+            if currency.compare_amounts(gap(), 0.0) >= 0:
+                return  # exact, or a few cents below: the rest goes to the loss account
+            line.price_unit -= currency.rounding
+        raise UserError(
+            _(
+                "The credit note of %(invoice)s cannot match the amount due %(amount)s: "
+                "write this invoice off by hand.",
+                invoice=refund.reversed_entry_id.name,
+                amount=currency.format(amount),
+            )
+        )
 
     def _writeoff_journal(self):
         """The company's write-off journal, or its first miscellaneous journal."""
@@ -250,84 +411,54 @@ class RelanceLitigation(models.Model):
             )
         return journal
 
-    def _writeoff_values(self, invoices, account):
-        """Values of the write-off entry: per invoice and receivable account, a credit that
-        settles the residual (in the invoice currency); the debit is split pro rata between
-        the invoice's tax accounts (VAT regularisation) and the loss account, which takes
-        the rounding difference."""
-        journal = self._writeoff_journal()
-        company_currency = self.company_id.currency_id
+    def _writeoff_rounding_entry(self, leftovers, account, journal):
+        """The cents a credit note could not reach ({invoice: amount in its currency}),
+        from the receivable to the loss account (no VAT), reconciled with the invoices."""
         lines = []
-        for invoice in invoices:
-            currency = invoice.currency_id
-            partner = invoice.commercial_partner_id
+        for invoice, amount in leftovers.items():
+            receivable = invoice.line_ids.filtered(
+                lambda line: line.display_type == "payment_term" and not line.reconciled
+            )[:1]
+            balance = invoice.company_currency_id.round(amount / invoice.invoice_currency_rate)
+            common = {
+                "partner_id": invoice.commercial_partner_id.id,
+                "currency_id": invoice.currency_id.id,
+            }
+            lines += [
+                Command.create(
+                    {
+                        **common,
+                        "name": invoice.name,
+                        "account_id": receivable.account_id.id,
+                        "amount_currency": -amount,
+                        "balance": -balance,
+                    }
+                ),
+                Command.create(
+                    {
+                        **common,
+                        "name": _("Uncollectable debt %s (rounding)", invoice.name),
+                        "account_id": account.id,
+                        "amount_currency": amount,
+                        "balance": balance,
+                    }
+                ),
+            ]
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": fields.Date.context_today(self),
+                "ref": _("Write-off of litigation file %s", self.name),
+                "line_ids": lines,
+            }
+        )
+        move.action_post()
+        for invoice in leftovers:
             receivables = invoice.line_ids.filtered(
                 lambda line: line.display_type == "payment_term" and not line.reconciled
             )
-            total_balance = total_currency = 0.0
-            for receivable_account in receivables.account_id:
-                open_lines = receivables.filtered(
-                    lambda line, acc=receivable_account: line.account_id == acc
-                )
-                balance = sum(open_lines.mapped("amount_residual"))
-                amount_currency = sum(open_lines.mapped("amount_residual_currency"))
-                total_balance += balance
-                total_currency += amount_currency
-                lines.append(
-                    Command.create(
-                        {
-                            "name": invoice.name,
-                            "account_id": receivable_account.id,
-                            "partner_id": partner.id,
-                            "currency_id": currency.id,
-                            "amount_currency": -amount_currency,
-                            "balance": -balance,
-                        }
-                    )
-                )
-            # Share of the invoice still unpaid: the same share of its VAT is recovered.
-            ratio = invoice.amount_residual / invoice.amount_total if invoice.amount_total else 0.0
-            tax_balance = tax_currency = 0.0
-            for tax_line in invoice.line_ids.filtered(lambda line: line.display_type == "tax"):
-                vat_currency = currency.round(-tax_line.amount_currency * ratio)
-                vat_balance = company_currency.round(-tax_line.balance * ratio)
-                if currency.is_zero(vat_currency) and company_currency.is_zero(vat_balance):
-                    continue
-                tax_balance += vat_balance
-                tax_currency += vat_currency
-                lines.append(
-                    Command.create(
-                        {
-                            "name": _(
-                                "VAT regularisation %(tax)s %(invoice)s",
-                                tax=tax_line.name,
-                                invoice=invoice.name,
-                            ),
-                            "account_id": tax_line.account_id.id,
-                            "partner_id": partner.id,
-                            "currency_id": currency.id,
-                            # Opposite sign of the tax line on the invoice.
-                            "amount_currency": vat_currency,
-                            "balance": vat_balance,
-                        }
-                    )
-                )
-            lines.append(
-                Command.create(
-                    {
-                        "name": _("Uncollectable debt %s", invoice.name),
-                        "account_id": account.id,
-                        "partner_id": partner.id,
-                        "currency_id": currency.id,
-                        "amount_currency": total_currency - tax_currency,
-                        "balance": total_balance - tax_balance,
-                    }
-                )
-            )
-        return {
-            "move_type": "entry",
-            "journal_id": journal.id,
-            "date": fields.Date.context_today(self),
-            "ref": _("Write-off of litigation file %s", self.name),
-            "line_ids": lines,
-        }
+            counterparts = move.line_ids.filtered(lambda line, inv=invoice: line.name == inv.name)
+            for account_lines in (receivables | counterparts).grouped("account_id").values():
+                account_lines.reconcile()
+        return move

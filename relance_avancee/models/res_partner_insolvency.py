@@ -83,35 +83,91 @@ class ResPartner(models.Model):
             )
             partner._relance_schedule_claim_declaration()
 
-    def _relance_claim_figures(self):
-        """{company: (principal, interest)} due on the judgment date, per company: interest
-        stops running on the judgment (L622-28)."""
+    def _relance_claim_declaration(self, company=None):
+        """The claim to declare in this customer's proceedings, as of the opening judgment:
+        one dict per open invoice issued by then (of ``company`` only if given), oldest
+        due first, with ``move``, ``company``, ``currency``, ``principal`` (still due on
+        the judgment date), ``interest`` and ``indemnity`` (accrued up to the judgment and
+        not yet invoiced: interest stops running on the judgment, L622-28), ``total`` in
+        the invoice's currency, and ``total_company``, converted into the company's
+        currency at the judgment date's rate (L622-25).
+
+        A penalty invoice still open is a claim of interest already invoiced: its unpaid
+        amount is in ``interest``, the periods it charged are not counted again on the
+        invoice they come from. The one computation behind the claim-declaration task and
+        the litigation file's export.
+        """
         self.ensure_one()
-        judgment = self.relance_insolvency_date
+        partner = self.commercial_partner_id
+        judgment = partner.relance_insolvency_date
+        if not judgment:
+            return []
         # Every company's claim, whoever recorded the judgment (a manager, checked).
-        invoices = (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    ("commercial_partner_id", "=", self.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("amount_residual", ">", 0),
-                    ("invoice_date", "<=", judgment),
-                ]
-            )
+        moves = self.env["account.move"].sudo()
+        invoices = moves.search(
+            [
+                *moves._relance_open_invoice_domain(partners=partner, company=company),
+                ("invoice_date", "<=", judgment),
+            ],
+            order="company_id, invoice_date_due, id",
         )
-        figures = {}
-        allocation, rate_cache = invoices._relance_unbooked_allocation(), {}
+        allocation, rate_cache = invoices._relance_settlement_allocation(), {}
+        lines = []
         for invoice in invoices:
-            principal, interest = figures.get(invoice.company_id, (0.0, 0.0))
-            penalty = invoice._relance_compute_penalty(
-                judgment, rate_cache=rate_cache, allocation=allocation
+            currency = invoice.currency_id
+            # What the customer still owed on the judgment date: payments and credit notes
+            # dated after it do not change the claim as it stood then.
+            unpaid = invoice.amount_total - sum(
+                amount
+                for day, amount in invoice._relance_payment_events(allocation)
+                if day <= judgment
             )
-            figures[invoice.company_id] = (
-                principal + invoice.amount_residual,
-                interest + penalty["interest"] + penalty["indemnity"],
+            unpaid = max(currency.round(unpaid), 0.0)
+            if currency.is_zero(unpaid):
+                continue
+            if invoice.relance_is_penalty:
+                principal, interest, indemnity = 0.0, unpaid, 0.0
+            else:
+                charges = invoice.relance_penalty_ids  # charged or waived: never again
+                last = max(charges.mapped("date_to"), default=None)
+                penalty = invoice._relance_compute_penalty(
+                    judgment,
+                    date_from=last + timedelta(days=1) if last else None,
+                    rate_cache=rate_cache,
+                    allocation=allocation,
+                )
+                principal, interest = unpaid, penalty["interest"]
+                indemnity = 0.0 if charges.filtered("indemnity") else penalty["indemnity"]
+            total = principal + interest + indemnity
+            lines.append(
+                {
+                    "move": invoice,
+                    "company": invoice.company_id,
+                    "currency": currency,
+                    "principal": principal,
+                    "interest": interest,
+                    "indemnity": indemnity,
+                    "total": total,
+                    "total_company": currency._convert(
+                        total, invoice.company_currency_id, invoice.company_id, judgment
+                    ),
+                }
+            )
+        return lines
+
+    def _relance_claim_figures(self):
+        """{company: (principal, interest and indemnities)} of the claim to declare, in
+        the company's currency (see ``_relance_claim_declaration``)."""
+        self.ensure_one()
+        figures = {}
+        for line in self._relance_claim_declaration():
+            company, day = line["company"], self.commercial_partner_id.relance_insolvency_date
+            principal, interest = figures.get(company, (0.0, 0.0))
+            convert = line["currency"]._convert
+            args = (company.currency_id, company, day)
+            figures[company] = (
+                principal + convert(line["principal"], *args),
+                interest + convert(line["interest"] + line["indemnity"], *args),
             )
         return figures
 

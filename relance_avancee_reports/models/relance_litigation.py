@@ -45,7 +45,8 @@ class RelanceLitigation(models.Model):
 
     def _export_members(self):
         reports = self.env["ir.actions.report"]
-        yield "00_summary.txt", self._summary_text()
+        declaration = self._claim_declaration()
+        yield "00_summary.txt", self._summary_text(declaration)
         statement = self.env["relance.aged.balance.report"].create(
             {
                 "date": fields.Date.context_today(self),
@@ -66,6 +67,78 @@ class RelanceLitigation(models.Model):
             yield "03_formal_notice.pdf", notice.attachment_id.raw
         yield "04_reminders_and_calls.csv", self._history_csv()
         yield "05_penalty_computation.csv", self._penalty_csv()
+        if declaration is not None:
+            yield "06_claim_declaration.csv", self._claim_declaration_csv(declaration)
+
+    def _claim_declaration(self):
+        """The claim to declare when the customer is in insolvency proceedings (the same
+        figures as the claim-declaration task, for the file's company), else None."""
+        customer = self.partner_id.commercial_partner_id
+        if not customer.relance_insolvency_date:
+            return None
+        return customer._relance_claim_declaration(company=self.company_id)
+
+    def _claim_declaration_csv(self, declaration):
+        """One row per invoice as of the judgment, then the total in company currency."""
+        output = io.StringIO()
+        writer = SafeCsvWriter(output)
+        code = self.currency_id.name
+        writer.writerow(
+            [
+                "invoice",
+                "invoice_date",
+                "due_date",
+                "currency",
+                "principal",
+                "interest",
+                "indemnity",
+                "total",
+                f"total_{code}",
+            ]
+        )
+        for line in declaration:
+            invoice = line["move"]
+            writer.writerow(
+                [
+                    invoice.name,
+                    invoice.invoice_date,
+                    invoice.invoice_date_due,
+                    line["currency"].name,
+                    f"{line['principal']:.2f}",
+                    f"{line['interest']:.2f}",
+                    f"{line['indemnity']:.2f}",
+                    f"{line['total']:.2f}",
+                    f"{line['total_company']:.2f}",
+                ]
+            )
+        totals = self._claim_declaration_totals(declaration)
+        writer.writerow(
+            [
+                "total",
+                "",
+                "",
+                code,
+                f"{totals['principal']:.2f}",
+                f"{totals['interest']:.2f}",
+                f"{totals['indemnity']:.2f}",
+                f"{totals['total']:.2f}",
+                f"{totals['total']:.2f}",
+            ]
+        )
+        return output.getvalue()
+
+    def _claim_declaration_totals(self, declaration):
+        """Principal, interest, indemnity and total in the company's currency, converted
+        at the judgment date's rate (Code de commerce L622-25)."""
+        day = self.partner_id.commercial_partner_id.relance_insolvency_date
+        totals = dict.fromkeys(("principal", "interest", "indemnity"), 0.0)
+        for line in declaration:
+            for key in totals:
+                totals[key] += line["currency"]._convert(
+                    line[key], self.currency_id, self.company_id, day
+                )
+        totals["total"] = sum(line["total_company"] for line in declaration)
+        return totals
 
     def _history_domain(self):
         """The customer's dunning actions in the file's company only."""
@@ -137,7 +210,7 @@ class RelanceLitigation(models.Model):
             ]
         )
         date = self.amounts_date or self.date_open
-        allocation = self.move_ids._relance_unbooked_allocation()
+        allocation = self.move_ids._relance_settlement_allocation()
         for invoice in self.move_ids:
             kind = invoice._relance_debtor_kind()
             penalty = invoice._relance_compute_penalty(date, allocation=allocation)
@@ -172,8 +245,9 @@ class RelanceLitigation(models.Model):
             )
         return output.getvalue()
 
-    def _summary_text(self):
-        """What a request for an order to pay asks for, ready to copy."""
+    def _summary_text(self, declaration=None):
+        """What a request for an order to pay asks for, ready to copy; with the claim to
+        declare when the customer is in insolvency proceedings."""
         company, debtor = self.company_id, self.partner_id
         currency = self.currency_id
         notice = self._formal_notice()
@@ -221,7 +295,69 @@ class RelanceLitigation(models.Model):
             _("Legal basis:"),
             *(f"- {text}" for text in self._legal_texts()),
         ]
+        if declaration is not None:
+            lines += ["", *self._claim_declaration_text(declaration)]
         return "\n".join(str(line) for line in lines)
+
+    def _claim_declaration_text(self, declaration):
+        """The claim declaration ("déclaration de créance") section of the summary."""
+        customer = self.partner_id.commercial_partner_id
+        currency = self.currency_id
+        kinds = dict(customer._fields["relance_insolvency_kind"]._description_selection(self.env))
+        natures = dict(self._fields["claim_nature"]._description_selection(self.env))
+        if customer.relance_insolvency_claim_deadline:
+            deadline = _(
+                "Declare the claim by: %s (two months from the BODACC publication, Code de "
+                "commerce R622-24)",
+                customer.relance_insolvency_claim_deadline,
+            )
+        else:
+            deadline = _(
+                "Declare the claim by: unknown, the BODACC publication date is not recorded "
+                "(two months from the publication, Code de commerce R622-24)"
+            )
+        lines = [
+            _("Claim declaration (insolvency proceedings)"),
+            _(
+                "Proceedings: %(kind)s, judgment of %(date)s, %(court)s",
+                kind=kinds.get(customer.relance_insolvency_kind) or "-",
+                date=customer.relance_insolvency_date,
+                court=customer.relance_insolvency_court or "-",
+            ),
+            _(
+                "Creditors' representative (mandataire judiciaire or liquidator): %s",
+                customer.relance_insolvency_administrator_id.display_name or "-",
+            ),
+            _("BODACC publication: %s", customer.relance_insolvency_publication_date or "-"),
+            deadline,
+            _("Claim: %s", natures[self.claim_nature]),
+            _(
+                "Amounts as of the judgment: interest stops running on the judgment (Code de "
+                "commerce L622-28), other currencies converted at that date (L622-25)."
+            ),
+        ]
+        lines += [
+            _(
+                "- %(name)s of %(date)s, due %(due)s: principal %(principal)s, interest "
+                "%(interest)s, indemnity %(indemnity)s, total %(total)s",
+                name=line["move"].name,
+                date=line["move"].invoice_date,
+                due=line["move"].invoice_date_due,
+                principal=line["currency"].format(line["principal"]),
+                interest=line["currency"].format(line["interest"]),
+                indemnity=line["currency"].format(line["indemnity"]),
+                total=line["currency"].format(line["total"]),
+            )
+            for line in declaration
+        ]
+        totals = self._claim_declaration_totals(declaration)
+        lines += [
+            _("Principal declared: %s", currency.format(totals["principal"])),
+            _("Interest declared: %s", currency.format(totals["interest"])),
+            _("Recovery indemnities declared: %s", currency.format(totals["indemnity"])),
+            _("Total claim declared: %s", currency.format(totals["total"])),
+        ]
+        return lines
 
     def _debtor_kind(self):
         """Which legal rule applies to the debtor: 'professional', 'public' or 'individual'."""
