@@ -318,8 +318,10 @@ class TestDunningFieldsAreTheCollectors(TrustSalesCase):
         }
         self.assertFalse(self._editable_fields(self.salesperson) & protected)
         collector_editable = self._editable_fields(self.collector)
-        self.assertIn("relance_promise_date", collector_editable)
+        self.assertIn("relance_plan_id", collector_editable)
         self.assertIn("relance_typology_id", collector_editable)
+        # A promise names its invoices: it is recorded through the call outcome only.
+        self.assertNotIn("relance_promise_date", collector_editable)
         self.assertFalse(
             collector_editable
             & {"relance_blocked", "relance_level_id", "relance_next_date", "relance_excluded"}

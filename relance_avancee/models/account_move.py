@@ -39,6 +39,14 @@ class AccountMove(models.Model):
     relance_days_overdue = fields.Integer(
         string="Days Overdue", compute="_compute_relance_days_overdue"
     )
+    relance_due_date = fields.Date(
+        string="Oldest Unpaid Due Date",
+        compute="_compute_relance_due_date",
+        store=True,
+        index=True,
+        help="Due date of the oldest instalment still open (each receivable line has its "
+        "own due date); the invoice's due date when it is paid in one instalment.",
+    )
 
     relance_partner_blocked = fields.Boolean(compute="_compute_relance_partner_block")
     relance_partner_block_message = fields.Char(compute="_compute_relance_partner_block")
@@ -72,8 +80,48 @@ class AccountMove(models.Model):
     def _compute_relance_days_overdue(self):
         today = self.env.context.get("relance_date") or fields.Date.context_today(self)
         for move in self:
-            due = move.invoice_date_due
+            due = move.relance_due_date
             move.relance_days_overdue = max((today - due).days, 0) if due else 0
+
+    @api.depends("invoice_date_due", "line_ids.date_maturity", "line_ids.amount_residual")
+    def _compute_relance_due_date(self):
+        for move in self:
+            open_lines = move._relance_receivable_lines().filtered(
+                lambda line: line.date_maturity and not line.reconciled
+            )
+            oldest = min(open_lines.mapped("date_maturity"), default=None)
+            move.relance_due_date = oldest or move.invoice_date_due
+
+    def _relance_receivable_lines(self):
+        """The instalments of a customer invoice: its receivable lines."""
+        return self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+
+    def _relance_amount_payable_map(self, horizon, in_company_currency=False, due=None):
+        """{move id: part of the amount still due whose instalments fall due on
+        ``horizon`` or before}: what may be claimed on that day.
+
+        Payments and credits settle the oldest instalments first, so the instalments
+        falling due later are taken off whole. ``due``: ``_relance_amount_due_map``
+        when the caller already has it.
+        """
+        if due is None:
+            due = self._relance_amount_due_map(in_company_currency)
+        residual = "amount_residual" if in_company_currency else "amount_residual_currency"
+        payable = {}
+        for move in self:
+            amount = due.get(move.id, 0.0)
+            if move.invoice_date_due and move.invoice_date_due > horizon:
+                later = sum(
+                    line[residual]
+                    for line in move._relance_receivable_lines()
+                    if (line.date_maturity or move.invoice_date_due) > horizon
+                )
+                currency = move.company_currency_id if in_company_currency else move.currency_id
+                amount = currency.round(max(amount - later, 0.0))
+            payable[move.id] = amount
+        return payable
 
     @api.model
     def _relance_open_invoice_domain(self, partners=None, company=None):

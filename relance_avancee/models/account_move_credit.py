@@ -132,6 +132,30 @@ class AccountMove(models.Model):
                 allocation[source, invoice.with_env(self.env)] = covered
         return allocation
 
+    @api.model
+    def _relance_credit_left(self, partners, company):
+        """{commercial partner id: open credits left once netted against all its open
+        invoices, in company currency}: the customer's credit balance."""
+        credits = self._relance_open_credits(partners, company)
+        if not credits:
+            return {}
+        invoices = self.sudo().search(
+            self._relance_open_invoice_domain(
+                self.env["res.partner"].union(*(credit[1] for credit in credits)), company
+            )
+        )
+        allocated = defaultdict(float)
+        for (source, _invoice), covered in invoices._relance_credit_allocation().items():
+            allocated[source] += covered  # same currency as the credit
+        left = defaultdict(float)
+        for source, partner, _company, currency, amount, _reversed in credits:
+            rest = amount - allocated[source]
+            if currency.compare_amounts(rest, 0) > 0:
+                left[partner.id] += currency._convert(
+                    rest, company.currency_id, company, source.date
+                )
+        return left
+
     def _relance_settlement_allocation(self):
         """{(source, invoice): amount in the invoice's currency}: everything that
         settles these invoices without being reconciled with them yet: payments

@@ -139,9 +139,26 @@ class AccountMove(models.Model):
         """'public', 'individual' or 'professional': which legal rule applies."""
         return self.commercial_partner_id._relance_debtor_kind()
 
+    def _relance_first_due_date(self):
+        """Due date of the first instalment (the invoice's when paid in one)."""
+        return self._relance_instalments()[0][0] - timedelta(days=1)
+
+    def _relance_instalments(self):
+        """[(first day of interest, amount in the invoice's currency)] of each
+        instalment: interest on an instalment runs from the day after its own due date."""
+        lines = self._relance_receivable_lines()
+        if len(lines) <= 1:
+            return [(self.invoice_date_due + timedelta(days=1), self.amount_total)]
+        day_after = timedelta(days=1)
+        return sorted(
+            ((line.date_maturity or self.invoice_date_due) + day_after, line.amount_currency)
+            for line in lines
+        )
+
     def _relance_interest_start(self, date_from=None):
-        """First day of interest: after the due date (B2B), after the formal notice (B2C)."""
-        first_day = self.invoice_date_due + timedelta(days=1)
+        """First day of interest: after the first instalment's due date (B2B), after the
+        formal notice (B2C)."""
+        first_day = self._relance_first_due_date() + timedelta(days=1)
         if self._relance_debtor_kind() == "individual":
             notice = self.relance_history_ids.filtered(
                 lambda h: h.channel == "formal_notice" and h.state == "done"
@@ -165,7 +182,7 @@ class AccountMove(models.Model):
         company = self.company_id
         debtor = self._relance_debtor_kind()
         if debtor == "public":
-            day = self.invoice_date_due + timedelta(days=1)
+            day = self._relance_first_due_date() + timedelta(days=1)
         half_year = _half_year_start(day)
         cache = {} if rate_cache is None else rate_cache
 
@@ -198,7 +215,7 @@ class AccountMove(models.Model):
         date = fields.Date.to_date(date)
         if self._relance_debtor_kind() == "individual":
             return 0.0
-        if not self.invoice_date_due or date <= self.invoice_date_due:
+        if not self.invoice_date_due or date <= self._relance_first_due_date():
             return 0.0
         company = self.company_id
         return company.currency_id._convert(
@@ -231,15 +248,21 @@ class AccountMove(models.Model):
             (day + timedelta(days=1), amount)
             for day, amount in self._relance_payment_events(allocation)
         ]
-        unpaid = self.amount_total - sum(amount for day, amount in events if day <= start)
+        # Each instalment bears interest from the day after its own due date; what is
+        # paid settles the oldest instalments first.
+        instalments = self._relance_instalments()
         cuts = sorted(
             {day for day, _amount in events if start < day <= end}
+            | {day for day, _amount in instalments if start < day <= end}
             | self._relance_half_year_cuts(start, end)
         )
         periods = []
         period_start = start
         for cut in [*cuts, end + timedelta(days=1)]:
             days = (cut - period_start).days
+            matured = sum(amount for day, amount in instalments if day <= period_start)
+            paid = sum(amount for day, amount in events if day <= period_start)
+            unpaid = max(matured - paid, 0.0)
             if days > 0 and currency.compare_amounts(unpaid, 0) > 0:
                 rate = self._relance_interest_rate(period_start, rate_cache=rate_cache)
                 periods.append(
@@ -252,7 +275,6 @@ class AccountMove(models.Model):
                         "interest": unpaid * rate / 100.0 * days / 365.0,
                     }
                 )
-            unpaid -= sum(amount for day, amount in events if day == cut)
             period_start = cut
         return periods
 

@@ -20,13 +20,13 @@ class RelanceEngine(models.AbstractModel):
         moves = self.env["account.move"]
         domain = [
             *moves._relance_open_invoice_domain(partners or None, company),
-            ("invoice_date_due", "!=", False),
+            ("relance_due_date", "!=", False),
             ("relance_suspended", "=", False),
             ("commercial_partner_id.relance_excluded", "=", False),
             # Insolvency proceedings: the legal stay stops all dunning (L622-21).
             ("commercial_partner_id.relance_insolvency_date", "=", False),
         ]
-        return moves.search(domain, order="invoice_date_due, id")
+        return moves.search(domain, order="relance_due_date, id")
 
     @api.model
     def _pending_move_ids(self, invoices):
@@ -49,8 +49,8 @@ class RelanceEngine(models.AbstractModel):
         """Group what is due on ``date`` by customer and level.
 
         Returns a list of dicts ``{partner, level, moves, amount}`` where ``amount``
-        is the amount still due on those invoices, in company currency, at least the
-        plan's minimum amount.
+        is what may be claimed on those invoices (``_claimed_amounts``), in company
+        currency, at least the plan's minimum amount.
         """
         invoices = self._candidate_invoices(company, partners)
         pending = self._pending_move_ids(invoices)
@@ -74,10 +74,11 @@ class RelanceEngine(models.AbstractModel):
             if plan not in levels_by_plan:
                 levels_by_plan[plan] = plan.level_ids.sorted("sequence")
             level = self._level_due(invoice, levels_by_plan[plan], date)
-            if level:
+            claimed = level and self._claimed_amounts(invoice, level, date, still_due)[invoice.id]
+            if claimed and claimed > 0:
                 group = groups[(partner, level)]
                 group["moves"].append(invoice.id)
-                group["amount"] += amount
+                group["amount"] += claimed
         self._join_penalties(groups, penalties)
         return [
             {
@@ -117,19 +118,30 @@ class RelanceEngine(models.AbstractModel):
         return bool(promise) and date <= promise + timedelta(days=plan.grace_days)
 
     @api.model
+    def _claimed_amounts(self, invoices, level, date, still_due=None):
+        """{invoice id: what a level acting on ``date`` claims}, in company currency:
+        the instalments due by then (a preventive level: due within its days ahead),
+        net of payments and credits. Instalments falling due later wait for their turn."""
+        horizon = date + timedelta(days=max(-level.offset_days, 0))
+        return invoices._relance_amount_payable_map(
+            horizon, in_company_currency=True, due=still_due
+        )
+
+    @api.model
     def _level_due(self, invoice, levels, date):
         """The one next level of ``invoice`` when it is due on ``date``, else None.
 
         One step per run (crescendo, no jumps). A preventive level is pointless once
         the invoice is overdue: it is passed over for the first level after the due date.
         """
+        due_date = invoice.relance_due_date  # the oldest instalment still open
         level = self._next_level(invoice.relance_level_id, levels)
-        overdue = date > invoice.invoice_date_due
+        overdue = date > due_date
         while level and level.offset_days < 0 and overdue:
             level = self._next_level(level, levels)
         if not level:
             return None
-        if date < invoice.invoice_date_due + timedelta(days=level.offset_days):
+        if date < due_date + timedelta(days=level.offset_days):
             return None
         last = invoice.relance_last_date
         if last and date < last + timedelta(days=level.min_gap_days):
@@ -154,6 +166,6 @@ class RelanceEngine(models.AbstractModel):
         """When ``following`` may act on ``invoice``, a step having acted on ``date``."""
         if not following:
             return False
-        by_offset = invoice.invoice_date_due + timedelta(days=following.offset_days)
+        by_offset = invoice.relance_due_date + timedelta(days=following.offset_days)
         by_gap = date + timedelta(days=max(following.min_gap_days, 1))
         return max(by_offset, by_gap)

@@ -145,7 +145,12 @@ class RelanceExecutor(models.AbstractModel):
                     }
                 )
                 continue
-            amount = entry.currency_id.round(sum(still_due[m.id] for m in due))
+            claimed = still_due
+            if entry.level_id:  # instalments falling due later are not claimed yet
+                claimed = self.env["relance.engine"]._claimed_amounts(
+                    due, entry.level_id, entry.date, still_due
+                )
+            amount = entry.currency_id.round(sum(claimed[m.id] for m in due))
             values = {}
             if due != entry.move_ids:
                 values["move_ids"] = [fields.Command.set(due.ids)]

@@ -302,17 +302,26 @@ class ResPartner(models.Model):
             )
         )
         still_due = invoices._relance_amount_due_map(in_company_currency=True)
+        # Overdue: the instalments whose due date has passed (due the day before).
+        past_due = invoices._relance_amount_payable_map(
+            date - timedelta(days=1), in_company_currency=True, due=still_due
+        )
         figures = {}
         for invoice in invoices:
-            amount = still_due.get(invoice.id, 0.0)
             due, overdue, oldest = figures.get(invoice.commercial_partner_id.id, (0.0, 0.0, False))
-            due += amount
-            if amount > 0 and invoice.invoice_date_due and invoice.invoice_date_due < date:
-                overdue += amount
+            due += still_due.get(invoice.id, 0.0)
+            late = past_due.get(invoice.id, 0.0)
+            if late > 0 and invoice.relance_due_date and invoice.relance_due_date < date:
+                overdue += late
                 oldest = (
-                    min(oldest, invoice.invoice_date_due) if oldest else invoice.invoice_date_due
+                    min(oldest, invoice.relance_due_date) if oldest else invoice.relance_due_date
                 )
             figures[invoice.commercial_partner_id.id] = (due, overdue, oldest)
+        # Credits larger than the invoices: the customer's balance is in its favour.
+        credit_left = invoices._relance_credit_left(self.commercial_partner_id, self.env.company)
+        for partner_id, credit in credit_left.items():
+            due, overdue, oldest = figures.get(partner_id, (0.0, 0.0, False))
+            figures[partner_id] = (due - credit, overdue, oldest)
         return figures
 
     @api.depends_context("company")
@@ -341,9 +350,9 @@ class ResPartner(models.Model):
         return moves.search(
             [
                 *moves._relance_open_invoice_domain(self, self.env.company),
-                ("invoice_date_due", "<", date),
+                ("relance_due_date", "<", date),
             ],
-            order="invoice_date_due, id",
+            order="relance_due_date, id",
         )
 
     def action_relance_log_call(self):
@@ -579,9 +588,9 @@ class ResPartner(models.Model):
             return False
         plan = self._relance_effective_plan(invoice.company_id)
         first = plan.level_ids.sorted("sequence")[:1] if plan else False
-        if not first or not invoice.invoice_date_due:
+        if not first or not invoice.relance_due_date:
             return False
-        return invoice.invoice_date_due + timedelta(days=first.offset_days)
+        return invoice.relance_due_date + timedelta(days=first.offset_days)
 
     def _relance_priority_score(self, overdue, oldest, date, broken=()):
         """``broken``: ids of the customers whose promise is broken (doubled score)."""
@@ -603,9 +612,7 @@ class ResPartner(models.Model):
         broken on ``date``, by the one rule (``relance.history._relance_promise_states``:
         the promised invoices not paid the promised amount by the promised date plus the
         grace of the customer's plan)."""
-        promised = self.filtered(
-            lambda p: p.relance_promise_date and p.relance_promise_date < date
-        )
+        promised = self.filtered(lambda p: p.relance_promise_date and p.relance_promise_date < date)
         if not promised:
             return set()
         entries = (
