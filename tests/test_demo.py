@@ -24,6 +24,9 @@ class TestDemoData(RelanceTagged, TransactionCase):
         )
         cls.current_company = cls.env.company
         cls.company = cls.env["relance.demo"]._generate()
+        # Read the customers' figures in the demo's company (with l10n_fr, a new French
+        # company; dunning figures and blocks are per company).
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company.ids))
         cls.today = fields.Date.context_today(cls.env["relance.demo"])
         cls.customers = cls.env["res.partner"].search(
             [("name", "in", [name for name, *_rest in CUSTOMERS]), ("is_company", "=", True)]
