@@ -52,6 +52,13 @@ class TestInstalments(RelanceCase):
         self.assertEqual(entry.amount_due, 3000.0, "the second instalment is not due yet")
         figures = self.customer._relance_open_invoice_figures(date(2026, 2, 10))
         self.assertEqual(figures[self.customer.id], (10000.0, 3000.0, date(2026, 1, 31)))
+        # The reminder claims the instalment due on 31 January, not the whole invoice.
+        mail = self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)
+        body = str(mail.body_html)
+        self.assertIn("01/31/2026", body)
+        self.assertIn("3,000.00", body)
+        self.assertNotIn("10,000.00", body)
+        self.assertNotIn("03/02/2026", body)
 
     def test_interest_runs_on_each_instalment_from_its_own_due_date(self):
         """Computed on 12 March 2026 at ECB 2.15 + 10 = 12.15 %:

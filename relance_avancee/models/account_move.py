@@ -39,6 +39,13 @@ class AccountMove(models.Model):
     relance_days_overdue = fields.Integer(
         string="Days Overdue", compute="_compute_relance_days_overdue"
     )
+    relance_amount_claimed = fields.Monetary(
+        string="Amount Claimed",
+        compute="_compute_relance_amount_claimed",
+        currency_field="currency_id",
+        help="Part of the amount still due whose instalments have fallen due by the "
+        "reminder's date: instalments falling due later are not claimed yet.",
+    )
     relance_due_date = fields.Date(
         string="Oldest Unpaid Due Date",
         compute="_compute_relance_due_date",
@@ -82,6 +89,14 @@ class AccountMove(models.Model):
         for move in self:
             due = move.relance_due_date
             move.relance_days_overdue = max((today - due).days, 0) if due else 0
+
+    @api.depends("amount_residual", "matched_payment_ids.state")
+    @api.depends_context("relance_date")
+    def _compute_relance_amount_claimed(self):
+        day = self.env.context.get("relance_date") or fields.Date.context_today(self)
+        claimed = self._relance_amount_payable_map(fields.Date.to_date(day))
+        for move in self:
+            move.relance_amount_claimed = claimed.get(move.id, 0.0)
 
     @api.depends("invoice_date_due", "line_ids.date_maturity", "line_ids.amount_residual")
     def _compute_relance_due_date(self):

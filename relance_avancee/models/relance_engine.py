@@ -118,13 +118,13 @@ class RelanceEngine(models.AbstractModel):
         return bool(promise) and date <= promise + timedelta(days=plan.grace_days)
 
     @api.model
-    def _claimed_amounts(self, invoices, level, date, still_due=None):
-        """{invoice id: what a level acting on ``date`` claims}, in company currency:
-        the instalments due by then (a preventive level: due within its days ahead),
-        net of payments and credits. Instalments falling due later wait for their turn."""
-        horizon = date + timedelta(days=max(-level.offset_days, 0))
+    def _claimed_amounts(self, invoices, level, date, still_due=None, in_company_currency=True):
+        """{invoice id: what a level acting on ``date`` claims}: the instalments due by
+        then (a preventive level: due within its days ahead), net of payments and
+        credits. Instalments falling due later wait for their turn."""
+        horizon = date + timedelta(days=max(-level.offset_days, 0) if level else 0)
         return invoices._relance_amount_payable_map(
-            horizon, in_company_currency=True, due=still_due
+            horizon, in_company_currency=in_company_currency, due=still_due
         )
 
     @api.model

@@ -149,14 +149,23 @@ class RelanceHistory(models.Model):
         for entry in self:
             entry.invoice_count = len(entry.move_ids)
 
-    @api.depends("move_ids.amount_residual", "move_ids.currency_id")
+    @api.depends("move_ids.amount_residual", "move_ids.currency_id", "level_id", "date")
     @api.depends_context("lang")
     def _compute_due_totals(self):
         due = self.move_ids._relance_amount_due_map()  # one allocation for the batch
+        engine = self.env["relance.engine"]
         for entry in self:
+            # What the action claims: instalments falling due later are not included.
+            claimed = engine._claimed_amounts(
+                entry.move_ids,
+                entry.level_id,
+                entry.date or fields.Date.context_today(entry),
+                due,
+                in_company_currency=False,
+            )
             totals = defaultdict(float)
             for move in entry.move_ids:
-                totals[move.currency_id] += due.get(move.id, 0.0)
+                totals[move.currency_id] += claimed.get(move.id, 0.0)
             entry.due_totals = "\n".join(
                 currency.format(amount)
                 for currency, amount in sorted(totals.items(), key=lambda item: item[0].name)
