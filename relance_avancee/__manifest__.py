@@ -18,6 +18,7 @@
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_customer_data.xml",
         "data/relance_plan_data.xml",
         "data/relance_typology_data.xml",
         "data/relance_rate_data.xml",

@@ -28,6 +28,20 @@ class MailTemplate(models.Model):
 
     _inherit = "mail.template"
 
+    @api.model
+    def _relance_render_in_their_language(self, xmlid, record, add_context=None):
+        """(subject, body) of the editable template ``xmlid`` rendered for ``record`` in
+        the language the template computes (the customer's), whoever sends it."""
+        template = self.env.ref(xmlid).sudo()
+        res_id = record.id
+        subject = template._render_field(
+            "subject", [res_id], compute_lang=True, add_context=add_context
+        )[res_id]
+        body = template._render_field(
+            "body_html", [res_id], compute_lang=True, add_context=add_context
+        )[res_id]
+        return subject, body
+
     @api.constrains("model_id")
     def _check_relance_level_model(self):
         """A template used by a dunning level keeps the dunning actions' model."""

@@ -5,7 +5,7 @@ from collections import defaultdict
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, html2plaintext
 
 from .relance_level import TEMPLATE_MODEL
 
@@ -283,17 +283,15 @@ class RelanceExecutor(models.AbstractModel):
             number = partner.mobile or partner.phone
             if not number:
                 raise ValueError(_("%s has no phone number for the SMS.", partner.name))
-            body = self.with_context(lang=partner.lang or self.env.lang)._sms_body(entry)
-            partner._message_sms(body, partner_ids=partner.ids)
+            partner._message_sms(self._sms_body(entry), partner_ids=partner.ids)
         self._close(entries)
 
     def _sms_body(self, entry):
-        """The SMS text, in the language of ``self`` (the customer's)."""
-        return _(
-            "%(company)s: %(amount)s remain unpaid on your account. Thank you for your payment.",
-            company=entry.company_id.name,
-            amount=self._format_amount(entry),
+        """The SMS text: the editable template, in the customer's language, as text."""
+        _subject, body = self.env["mail.template"]._relance_render_in_their_language(
+            "relance_avancee.mail_template_relance_sms", entry
         )
+        return html2plaintext(body).strip()
 
     def _execute_litigation(self, entries, rendered):
         for entry in entries:
@@ -435,14 +433,6 @@ class RelanceExecutor(models.AbstractModel):
         )
 
     @api.model
-    def _duplicate_texts(self, invoices):
-        """Subject and body of the duplicates' email, in the language of ``self``."""
-        return (
-            _("Copy of your invoices %s", ", ".join(invoices.mapped("name"))),
-            Markup("<p>%s</p>")
-            % _("Please find attached a copy of the invoices you told us you did not receive."),
-        )
-
     @api.model
     def _send_duplicates(self, invoices, recipient):
         """Email a copy of ``invoices`` (their PDF) to ``recipient`` at once."""
@@ -462,9 +452,11 @@ class RelanceExecutor(models.AbstractModel):
                 }
             )
         partner = invoices.commercial_partner_id[:1]
-        subject, body = self.with_context(
-            lang=recipient.lang or partner.lang or self.env.lang
-        )._duplicate_texts(invoices)
+        subject, body = self.env["mail.template"]._relance_render_in_their_language(
+            "relance_avancee.mail_template_relance_duplicates",
+            partner,
+            add_context={"invoices": invoices},
+        )
         return partner.with_context(mail_notify_force_send=False).message_post(
             subject=subject,
             body=body,

@@ -5,7 +5,6 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.misc import format_date
 
 from ..models.relance_history import (
     CALL_OUTCOMES,
@@ -227,11 +226,15 @@ class RelanceCallOutcome(models.TransientModel):
         recipient = self.env["relance.executor"]._recipient(partner)
         if not recipient:
             return
-        # Written in the customer's language, whoever made the call.
-        in_their_language = self.with_context(lang=recipient.lang or partner.lang or self.env.lang)
+        # The editable template, in the customer's language, whoever made the call.
+        subject, body = self.env["mail.template"]._relance_render_in_their_language(
+            "relance_avancee.mail_template_relance_call_confirmation",
+            entry,
+            add_context={"invoices": self.move_ids, "call_note": self.note},
+        )
         message = partner.with_context(mail_notify_force_send=False).message_post(
-            subject=in_their_language._confirmation_subject(),
-            body=in_their_language._confirmation_body(),
+            subject=subject,
+            body=body,
             partner_ids=recipient.ids,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
@@ -242,37 +245,3 @@ class RelanceCallOutcome(models.TransientModel):
         current = entry.message_id
         if not current or current.subtype_id.internal:
             entry.sudo().message_id = message
-
-    def _confirmation_subject(self):
-        return _("Following our phone call")
-
-    def _confirmation_body(self):
-        invoices = ", ".join(self.move_ids.mapped("name"))
-        currency = self.currency_id
-        texts = {
-            "promise": _(
-                "As agreed on the phone today, you will pay %(amount)s on %(date)s "
-                "for invoices %(invoices)s.",
-                amount=currency.format(self.promise_amount),
-                date=format_date(
-                    self.env, self.promise_date, lang_code=self.partner_id.lang or None
-                ),
-                invoices=invoices,
-            ),
-            "dispute": _(
-                "You told us about a problem with invoices %(invoices)s: %(note)s. "
-                "We are looking into it and will come back to you.",
-                invoices=invoices,
-                note=self.note,
-            ),
-            "not_received": _(
-                "As requested, we have sent you a copy of invoices %(invoices)s.",
-                invoices=invoices,
-            ),
-            "claims_paid": _(
-                "You told us invoices %(invoices)s are paid: we are checking our bank records. "
-                "Could you send us the payment details (date, amount, reference)?",
-                invoices=invoices,
-            ),
-        }
-        return Markup("<p>%s</p>") % texts[self.outcome]
