@@ -1,0 +1,133 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""18.0.1.2.0: refresh the reminder templates nobody customised.
+
+Mail templates are loaded once (noupdate): an upgrade never changes them, so a
+database installed earlier keeps texts that are no longer right (a deadline of
+"8 days" whatever the settings, an indemnity claimed from consumers...). A template
+whose subject and body are exactly one of the versions we shipped is reloaded from
+the module's data file; a template someone edited is left alone and logged.
+"""
+
+import hashlib
+import logging
+import re
+from io import BytesIO
+from pathlib import Path
+
+from lxml import etree, html
+
+from odoo import SUPERUSER_ID, api
+from odoo.tools.convert import convert_xml_import
+
+_logger = logging.getLogger(__name__)
+
+DATA_FILE = Path(__file__).parents[2] / "data" / "mail_template_data.xml"
+
+# Fingerprints (``fingerprint(subject, body)``) of every version of each template
+# shipped before 18.0.1.2.0, read from the history of data/mail_template_data.xml.
+SHIPPED = {
+    "mail_template_relance_courteous": {
+        "21cbfc3dd9de6836efaf004c6694e3c16842a469c89575b7928ddbc32375b8f4",
+        "73dcc5264d39b80f674479f42529fa73f6cf073b69172c719fab1ccd49a01726",
+        "8dfcaa6847d2769aeaca97e8310eda794bd95f42d900638b403cc0691b6248b2",
+        "aeb37861261410a6ff901e745939970c3b098dbc3fac7684b5bdfa4d0ad45dbf",
+    },
+    "mail_template_relance_firm": {
+        "4e7301141928e11c91cd95f381bae228d2a9de2b9830c434c241a02545a83d85",
+        "5a60e43e7fd1729399a91f3f060c292a0fb1c0c94b156149354012a1cd5aad40",
+        "6c48ae30df9eec57101b7f2463b05e361fb5f57cd8bd7d2d58e82952695e4984",
+        "e7044d6e2365914394bd57178cfd9b8f9a32f04e8af0f68f092b325a8117b208",
+        "e88f704c422e09b4096a71454c9980022e09874e705bee839dc3d76efe755d8c",
+    },
+    "mail_template_relance_formal_notice": {
+        "24a08ae5a8671767002c7d7df2c3bf54c6b520739a6baa94870ff9b921aa925e",
+        "33af32b5c9badde42151d494dc8d12e5e67d476d43551509c9aae119a2f5a176",
+        "3b7ddd98e148aba74e1032d9df32c93fbdb32bc5ab48a77036877deebd068fa3",
+        "e442fbc51525df4abe2ac617fad41e88f67b7f000bba125835bdb7cfe84e0c17",
+        "e9d0a50ecca08650c561d5c25bc8d35e89421651c57cb3bb3f5a0175f18add67",
+    },
+    "mail_template_relance_preventive": {
+        "0a0e1fef40bd0f2a53dc1fd54392d92444b2eaa8baa1c4b7038763bf0e0945cc",
+        "0f0d93526615834cda3039c3e33307f5bd5daab0370563d9374ad7f9aa923909",
+        "2379a5260dfe64ffa79e1e86ce5c718f0b60d1ecc40f5a258732835b509bac2a",
+        "a5e0e0c5bf05b204c664267f5ee971d70cdcc310383b421c3d6da5e4ae93d762",
+        "c6cac2be0cde3fa7e74f7c3e2af2d4aa90c9e5ce2fe2f68d03bd3da1757f6b18",
+    },
+}
+
+
+def fingerprint(subject, body):
+    """A digest of what a template says, blind to how Odoo re-serialises HTML
+    (whitespace, attribute order, spacing inside style attributes)."""
+    parts = [" ".join((subject or "").split())]
+    if body:
+        root = html.fragment_fromstring(body, create_parent="div")
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            attributes = sorted(
+                (name, re.sub(r"\s+", "", value) if name == "style" else " ".join(value.split()))
+                for name, value in element.attrib.items()
+            )
+            parts.append(f"<{element.tag} {attributes}>")
+            for text in (element.text, element.tail):
+                if text and text.strip():
+                    parts.append(" ".join(text.split()))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def shipped_records(xml_bytes):
+    """{xmlid name: (subject, body)} of the mail templates in a data file."""
+    records = {}
+    for record in etree.fromstring(xml_bytes).iter("record"):
+        if record.get("model") != "mail.template":
+            continue
+        subject = record.find("field[@name='subject']")
+        body = record.find("field[@name='body_html']")
+        body_html = (body.text or "") + "".join(
+            etree.tostring(child, encoding="unicode") for child in body
+        )
+        records[record.get("id")] = (subject.text if subject is not None else "", body_html)
+    return records
+
+
+def untouched_templates(env, shipped=None):
+    """xmlid names of our templates whose text is one of the shipped versions."""
+    shipped = SHIPPED if shipped is None else shipped
+    names = []
+    for name, known in shipped.items():
+        template = env.ref(f"relance_avancee.{name}", raise_if_not_found=False)
+        if not template:
+            continue
+        template = template.with_context(lang="en_US")
+        if fingerprint(template.subject, template.body_html) in known:
+            names.append(name)
+        else:
+            _logger.info("Template %s was customised: kept as it is.", name)
+    return names
+
+
+def reload_templates(env, names):
+    """Load these records of the data file again, as on a first install."""
+    if not names:
+        return
+    tree = etree.fromstring(DATA_FILE.read_bytes())
+    for record in list(tree.iter("record")):
+        if record.get("id") not in names:
+            record.getparent().remove(record)
+    tree.set("noupdate", "0")
+    stream = BytesIO(etree.tostring(tree))
+    stream.name = str(DATA_FILE)  # Odoo's loader names the file in its messages
+    xmlids = env["ir.model.data"].search(
+        [("module", "=", "relance_avancee"), ("name", "in", list(names))]
+    )
+    xmlids.noupdate = False  # else the loader keeps the record as it is
+    xmlids.flush_recordset()  # the loader reads the flag in SQL
+    convert_xml_import(env, "relance_avancee", stream, {}, mode="update", noupdate=False)
+    xmlids.noupdate = True
+    _logger.info("Templates refreshed to the new texts: %s", ", ".join(sorted(names)))
+
+
+def migrate(cr, version):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    reload_templates(env, untouched_templates(env))

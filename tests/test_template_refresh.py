@@ -1,0 +1,68 @@
+"""18.0.1.2.0 migration: reminder templates nobody customised get the new texts; a
+template someone edited is kept."""
+
+import importlib.util
+from pathlib import Path
+
+from .common import RelanceCase
+
+MIGRATION = (
+    Path(__file__).parent.parent / "relance_avancee/migrations/18.0.1.2.0/post-migrate.py"
+)
+
+
+def load_migration():
+    spec = importlib.util.spec_from_file_location("relance_refresh_templates", MIGRATION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+OLD_BODY = (
+    "<div><p>Despite our reminders, the invoices below remain unpaid. We hereby give you "
+    "formal notice to pay them within 8 days.</p></div>"
+)
+
+
+class TestTemplateRefresh(RelanceCase):
+    def setUp(self):
+        super().setUp()
+        self.migration = load_migration()
+        self.notice = self.env.ref("relance_avancee.mail_template_relance_formal_notice")
+        self.firm = self.env.ref("relance_avancee.mail_template_relance_firm")
+        self.shipped_text = (self.notice.subject, self.notice.body_html)
+
+    def test_every_shipped_template_has_its_old_versions(self):
+        names = set(self.migration.shipped_records(self.migration.DATA_FILE.read_bytes()))
+        self.assertEqual(set(self.migration.SHIPPED), names)
+        self.assertTrue(all(self.migration.SHIPPED.values()))
+
+    def test_current_text_is_recognised_whatever_odoo_reserialised(self):
+        """The fingerprint of the data file's text equals the stored record's."""
+        records = self.migration.shipped_records(self.migration.DATA_FILE.read_bytes())
+        subject, body = records["mail_template_relance_formal_notice"]
+        self.assertEqual(
+            self.migration.fingerprint(subject, body),
+            self.migration.fingerprint(*self.shipped_text),
+        )
+
+    def test_an_old_untouched_text_is_refreshed_a_customised_one_kept(self):
+        self.notice.write({"body_html": OLD_BODY})
+        custom = "<div><p>Our own words, signed by the CFO.</p></div>"
+        self.firm.write({"body_html": custom})
+        old = {
+            "mail_template_relance_formal_notice": {
+                self.migration.fingerprint(self.notice.subject, OLD_BODY)
+            },
+            "mail_template_relance_firm": {"another shipped version"},
+        }
+        names = self.migration.untouched_templates(self.env, shipped=old)
+        self.assertEqual(names, ["mail_template_relance_formal_notice"])
+        self.migration.reload_templates(self.env, names)
+        self.notice.invalidate_recordset()
+        self.assertNotIn("within 8 days", self.notice.body_html)
+        self.assertEqual(
+            self.migration.fingerprint(self.notice.subject, self.notice.body_html),
+            self.migration.fingerprint(*self.shipped_text),
+        )
+        self.assertIn("Our own words", self.firm.body_html, "customised: kept")
