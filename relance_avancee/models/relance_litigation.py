@@ -232,7 +232,8 @@ class RelanceLitigation(models.Model):
         return True
 
     def action_close(self):
-        self.write({"state": "closed"})
+        # A written-off file stays so: its credit notes are its outcome.
+        self.filtered(lambda file: file.state != "written_off").write({"state": "closed"})
         return True
 
     def action_write_off(self):

@@ -103,8 +103,9 @@ class ResCompany(models.Model):
         "account.journal",
         string="Write-off Journal",
         domain="[('type', '=', 'general'), ('company_id', '=', id)]",
-        help="Miscellaneous journal of write-off entries (the first miscellaneous journal "
-        "when empty).",
+        help="Miscellaneous journal of the cents a write-off credit note cannot reach "
+        "(rounding); the first miscellaneous journal when empty. The debt itself is written "
+        "off by credit notes on the invoices (VAT regularisation, CGI art. 272).",
     )
     relance_invoice_check_mode = fields.Selection(
         [("warn", "Warn"), ("block", "Block posting")],
