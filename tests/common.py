@@ -2,6 +2,13 @@
 
 Odoo sets ``test_tags``/``test_module`` from a metaclass only for tests living in
 ``odoo.addons.*``; this top-level folder sets them itself.
+
+Which addon a test belongs to is said once, on its class: ``test_module`` (the addon
+it tests, ``relance_avancee`` by default) and ``requires_addons`` (any other addon all
+its tests need); a single test that needs more says so with :func:`requires_addons`.
+The root conftest.py skips, before any fixture runs, the tests whose addons are not
+all installed in the test database: CI also runs the suite on a database with the
+base addon alone (setup/test.sh), where only the base's own tests run.
 """
 
 import subprocess
@@ -14,8 +21,21 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.mail.tests.common import MockEmail
 
 
+def requires_addons(*addons):
+    """Decorator: this test also needs ``addons`` (skipped when one is not installed;
+    see the root conftest.py)."""
+
+    def decorate(test):
+        test.requires_addons = addons
+        return test
+
+    return decorate
+
+
 class RelanceTagged:
     test_module = "relance_avancee"
+    # Other addons every test of the class needs besides ``test_module``.
+    requires_addons = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

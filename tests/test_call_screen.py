@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 
-from .common import RelanceCase
+from .common import RelanceCase, requires_addons
 
 
 class TestCallScreen(RelanceCase):
@@ -137,9 +137,8 @@ class TestCallScreen(RelanceCase):
         self.assertEqual(self.customer.relance_quotation_ids, quotation)
         self.assertNotIn(stranger, self.customer.relance_quotation_ids)
 
+    @requires_addons("relance_avancee_disputes")
     def test_open_disputes_on_the_call_screen(self):
-        if "relance.dispute" not in self.env:
-            self.skipTest("disputes addon not installed")
         invoice = self.make_invoice(self.customer, "2026-01-31", 500.0)
         dispute = self.env["relance.dispute"].create(
             {

@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo.exceptions import ValidationError
 
-from .common import RelanceCase, RelanceHttpCase
+from .common import RelanceCase, RelanceHttpCase, requires_addons
 
 ADDONS = ["relance_avancee", "relance_avancee_disputes", "relance_avancee_reports"]
 
@@ -40,6 +40,7 @@ class TestFrenchMessages(FrenchMixin, RelanceCase):
                 {"name": "Plan", "level_ids": [(0, 0, {"name": "A", "offset_days": 1})]}
             )
 
+    @requires_addons("relance_avancee_disputes")
     def test_default_data_reads_in_french(self):
         plan = self.standard_plan.with_context(lang="fr_FR")
         self.assertEqual(plan.name, "Crescendo B2B standard")

@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo.exceptions import UserError
 
-from .common import RelanceCase
+from .common import RelanceCase, requires_addons
 
 
 class TestInvoiceChecks(RelanceCase):
@@ -38,6 +38,7 @@ class TestInvoiceChecks(RelanceCase):
         invoice.action_post()
         self.assertIn("no invoicing email", invoice.relance_check_warnings)
 
+    @requires_addons("relance_avancee_disputes")
     def test_wrong_address_reported_by_a_dispute_warns(self):
         self.env["relance.dispute"].create(
             {

@@ -5,7 +5,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from .common import RelanceCase
+from .common import RelanceCase, requires_addons
 
 
 class TestOnePromiseRule(RelanceCase):
@@ -35,13 +35,12 @@ class TestOnePromiseRule(RelanceCase):
         )
         cls.invoice.relance_promise_date = date(2026, 3, 25)
 
+    @requires_addons("relance_avancee_reports")
     def test_paid_within_the_grace_days_is_kept_everywhere(self):
         """Promised for 25 March, paid on 27 March: within the 3 grace days (28 March)."""
         self.pay(self.invoice, 1000.0, "2026-03-27")
         engine = self.env["relance.engine"]
-        self.assertTrue(
-            engine._promise_pauses(self.invoice, self.standard_plan, date(2026, 3, 27))
-        )
+        self.assertTrue(engine._promise_pauses(self.invoice, self.standard_plan, date(2026, 3, 27)))
         self.assertFalse(self.customer._relance_promise_broken(date(2026, 3, 27)))
         self.assertEqual(
             self.promise._relance_promise_states(date(2026, 4, 10)), {self.promise.id: "kept"}
@@ -53,6 +52,7 @@ class TestOnePromiseRule(RelanceCase):
         with freeze_time("2026-04-10"):
             self.assertEqual(self.customer._relance_promise_record(date(2026, 1, 1)), (1, 0))
 
+    @requires_addons("relance_avancee_reports")
     def test_unpaid_after_the_grace_days_is_broken_everywhere(self):
         self.assertFalse(
             self.env["relance.engine"]._promise_pauses(

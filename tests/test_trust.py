@@ -44,6 +44,8 @@ class TrustCase(RelanceCase):
 class TestReceivablesAreNotPublic(TrustCase):
     """1. The aged balance and the KPIs read every customer's receivables in SQL."""
 
+    test_module = "relance_avancee_reports"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -124,5 +124,9 @@ class TestEveryPublicMethodRefusesThePortal(RelanceCase):
                     continue
                 if result:
                     leaks.append(f"{model_name}.{name} answered {str(result)[:120]!r}")
-        self.assertGreater(calls, 60, "the walk found the addons' public methods")
+        # About 50 public methods in the base addon alone, over 60 with the other two.
+        installed = ADDONS & set(self.env["ir.module.module"]._installed())
+        self.assertGreater(
+            calls, 60 if installed == ADDONS else 45, "the walk found the addons' public methods"
+        )
         self.assertFalse(leaks, "public methods a portal customer may call:\n" + "\n".join(leaks))
