@@ -94,13 +94,19 @@ def shipped_records(xml_bytes):
 def untouched_templates(env, shipped=None):
     """xmlid names of our templates whose text is one of the shipped versions."""
     shipped = SHIPPED if shipped is None else shipped
+    current = {
+        name: fingerprint(*text) for name, text in shipped_records(DATA_FILE.read_bytes()).items()
+    }
     names = []
     for name, known in shipped.items():
         template = env.ref(f"relance_avancee.{name}", raise_if_not_found=False)
         if not template:
             continue
         template = template.with_context(lang="en_US")
-        if fingerprint(template.subject, template.body_html) in known:
+        text = fingerprint(template.subject, template.body_html)
+        if text == current.get(name):
+            continue  # already the new text
+        if text in known:
             names.append(name)
         else:
             _logger.info("Template %s was customised: kept as it is.", name)
@@ -125,7 +131,24 @@ def reload_templates(env, names):
     xmlids.flush_recordset()  # the loader reads the flag in SQL
     convert_xml_import(env, "relance_avancee", stream, {}, mode="update", noupdate=False)
     xmlids.noupdate = True
+    forget_old_translations(env, xmlids.mapped("res_id"))
     _logger.info("Templates refreshed to the new texts: %s", ", ".join(sorted(names)))
+
+
+def forget_old_translations(env, template_ids):
+    """Other languages still hold the old text: keep the source only, so that the
+    module's catalogs, loaded right after this script, translate the new one."""
+    env.flush_all()
+    env.cr.execute(
+        """
+        UPDATE mail_template
+           SET subject = jsonb_build_object('en_US', subject->'en_US'),
+               body_html = jsonb_build_object('en_US', body_html->'en_US')
+         WHERE id = ANY(%s)
+        """,
+        [template_ids],
+    )
+    env.invalidate_all()
 
 
 def migrate(cr, version):
