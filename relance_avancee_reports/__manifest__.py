@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Relance avancée - Reports",
-    "summary": "Reminder letters, formal notice, detailed aged balance (screen, PDF, XLSX) "
-    "and collection KPIs",
+    "summary": "Reminder letters, formal notice, detailed aged balance (screen, PDF, XLSX), "
+    "collection KPIs and the payment terms table of the management report (D441-6)",
     "version": "18.0.1.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/relance-avancee/relance-avancee",
@@ -16,8 +16,10 @@
         "security/ir.model.access.csv",
         "report/relance_aged_balance_report.xml",
         "report/relance_reminder_documents.xml",
+        "report/relance_payment_terms_report.xml",
         "views/relance_aged_balance_views.xml",
         "views/relance_kpi_views.xml",
+        "views/relance_payment_terms_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "assets": {

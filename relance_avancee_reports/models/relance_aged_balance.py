@@ -7,9 +7,19 @@ from odoo.tools import SQL
 
 from odoo.addons.relance_avancee.access import check_receivables_reader
 
-# Residual of each receivable line as of a date: payments, credit notes and
-# reconciliations dated after that date do not count (partials are dated by the
-# later of their two lines, Odoo's max_date).
+# Residual of a receivable or payable line ``aml`` as of %(date)s: payments, credit
+# notes and reconciliations dated after that date do not count (partials are dated by
+# the later of their two lines, Odoo's max_date). One formula for every report that
+# reads the ledger as of a date (aged balance, payment terms table).
+RESIDUAL_AS_OF_SQL = """
+    aml.balance
+      - COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
+                   WHERE pr.debit_move_id = aml.id AND pr.max_date <= %(date)s), 0)
+      + COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
+                   WHERE pr.credit_move_id = aml.id AND pr.max_date <= %(date)s), 0)
+"""
+
+# The open items of one account type (receivable by default) as of a date.
 AGED_LINES_SQL = """
     SELECT * FROM (
     SELECT aml.id AS line_id,
@@ -18,16 +28,11 @@ AGED_LINES_SQL = """
            p.commercial_partner_id,
            aml.company_id,
            COALESCE(aml.date_maturity, aml.date) AS date_due,
-           aml.balance
-             - COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                          WHERE pr.debit_move_id = aml.id AND pr.max_date <= %(date)s), 0)
-             + COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                          WHERE pr.credit_move_id = aml.id AND pr.max_date <= %(date)s), 0)
-             AS residual
+           %(residual)s AS residual
       FROM account_move_line aml
       JOIN account_account acc ON acc.id = aml.account_id
       JOIN res_partner p ON p.id = aml.partner_id
-     WHERE acc.account_type = 'asset_receivable'
+     WHERE acc.account_type = %(account_type)s
        AND aml.parent_state = 'posted'
        AND aml.date <= %(date)s
        AND aml.company_id = ANY(%(company_ids)s)
@@ -35,6 +40,41 @@ AGED_LINES_SQL = """
     ) aged
     WHERE ROUND(residual::numeric, 2) != 0
     ORDER BY commercial_partner_id, date_due, line_id
+"""
+
+# The lines of one account type settled in full during [date_from, date]: nothing left
+# on ``date``, and settled on the date of the last payment (or credit note) matched to
+# them, the counterpart's own date (a bill booked after its payment was paid on the
+# payment's date).
+SETTLED_LINES_SQL = """
+    SELECT * FROM (
+    SELECT aml.id AS line_id,
+           aml.move_id,
+           aml.partner_id,
+           aml.company_id,
+           COALESCE(aml.date_maturity, aml.date) AS date_due,
+           aml.balance,
+           %(residual)s AS residual,
+           (SELECT MAX(other.date) FROM account_partial_reconcile pr
+              JOIN account_move_line other
+                ON other.id = CASE WHEN pr.debit_move_id = aml.id
+                                   THEN pr.credit_move_id ELSE pr.debit_move_id END
+             WHERE (pr.debit_move_id = aml.id OR pr.credit_move_id = aml.id)
+               AND pr.max_date <= %(date)s) AS date_settled
+      FROM account_move_line aml
+      JOIN account_account acc ON acc.id = aml.account_id
+      JOIN account_move move ON move.id = aml.move_id
+     WHERE acc.account_type = %(account_type)s
+       AND aml.parent_state = 'posted'
+       AND aml.date <= %(date)s
+       AND aml.company_id = ANY(%(company_ids)s)
+       AND aml.partner_id IS NOT NULL
+       AND aml.balance != 0
+       AND move.move_type = ANY(%(move_types)s)
+    ) settled
+    WHERE ROUND(residual::numeric, 2) = 0
+      AND date_settled >= %(date_from)s
+    ORDER BY date_settled, line_id
 """
 
 # Payments registered but not booked (Odoo 18 'in process' payments without entry),
@@ -178,7 +218,12 @@ class RelanceAgedBalance(models.AbstractModel):
             )
         return companies
 
-    def _fetch_lines(self, date, companies, partner_ids=None, move_ids=None):
+    def _fetch_lines(
+        self, date, companies, partner_ids=None, move_ids=None, account_type="asset_receivable"
+    ):
+        """Open items on ``date`` (receivable ones unless ``account_type`` says
+        otherwise): ``{'line_id', 'move_id', 'partner_id', 'commercial_partner_id',
+        'company_id', 'date_due', 'residual'}``, residual signed as the balance."""
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
         filters = []
@@ -191,7 +236,30 @@ class RelanceAgedBalance(models.AbstractModel):
                 AGED_LINES_SQL,
                 date=date,
                 company_ids=companies.ids,
+                account_type=account_type,
+                residual=SQL(RESIDUAL_AS_OF_SQL, date=date),
                 partner_filter=SQL(" ").join(filters),
+            )
+        )
+        return self.env.cr.dictfetchall()
+
+    def _fetch_settled_lines(self, date_from, date, companies, account_type, move_types):
+        """Lines of ``account_type`` on documents of ``move_types`` settled in full
+        between ``date_from`` and ``date`` (the same residual as of a date as the open
+        items): ``{'line_id', 'move_id', 'partner_id', 'company_id', 'date_due',
+        'balance', 'date_settled'}``."""
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        self.env["account.move"].flush_model(["move_type"])
+        self.env.cr.execute(
+            SQL(
+                SETTLED_LINES_SQL,
+                date=date,
+                date_from=date_from,
+                company_ids=companies.ids,
+                account_type=account_type,
+                move_types=list(move_types),
+                residual=SQL(RESIDUAL_AS_OF_SQL, date=date),
             )
         )
         return self.env.cr.dictfetchall()
