@@ -14,6 +14,8 @@ MANAGER = "relance_avancee.group_relance_manager"
 # Those who may read the receivables book (aged balance, KPIs): collectors and
 # accounting users. Salespeople and portal customers may not.
 RECEIVABLES_READERS = (COLLECTOR, "account.group_account_invoice", "account.group_account_readonly")
+# Those who may read every customer's and supplier's invoices (payment terms table).
+ACCOUNTING_READERS = ("account.group_account_readonly", "account.group_account_manager")
 
 
 def is_manager(env):
@@ -49,3 +51,15 @@ def check_internal(env):
     """Raise unless the caller is an internal user (not portal, not public)."""
     if not env.su and not env.user._is_internal():
         raise AccessError(env._("Only internal users may do this."))
+
+
+def check_accounting_reader(env):
+    """Raise unless the caller reads the accounts (accounting read-only or manager)."""
+    if env.su or any(env.user.has_group(group) for group in ACCOUNTING_READERS):
+        return
+    raise AccessError(
+        env._(
+            "Only accounting users may read the payment terms table: it reads every "
+            "customer's and supplier's invoices."
+        )
+    )

@@ -15,7 +15,6 @@
     "data": [
         "security/ir.model.access.csv",
         "report/relance_aged_balance_report.xml",
-        "report/relance_reminder_documents.xml",
         "report/relance_payment_terms_report.xml",
         "views/relance_aged_balance_views.xml",
         "views/relance_kpi_views.xml",

@@ -13,8 +13,10 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL, date_utils
+
+from odoo.addons.relance_avancee.access import check_accounting_reader
 
 # Brackets of the official model: 0 days (for information), 1-30, 31-60, 61-90,
 # 91 days and more; the aged balance's bucket index with these bounds.
@@ -22,7 +24,6 @@ BRACKETS = (30, 60, 90)
 BRACKET_COUNT = len(BRACKETS) + 2
 
 # Who may read the table: it reads every customer's and supplier's invoices in SQL.
-ACCOUNTING_READERS = ("account.group_account_readonly", "account.group_account_manager")
 
 SIDES = {
     # Invoices received (suppliers): payables, amounts owed are credits.
@@ -50,18 +51,6 @@ INVOICE_TYPES = (
     "in_refund",
     "in_receipt",
 )
-
-
-def check_accounting_reader(env):
-    """Raise unless the caller reads the accounts (accounting read-only or manager)."""
-    if env.su or any(env.user.has_group(group) for group in ACCOUNTING_READERS):
-        return
-    raise AccessError(
-        env._(
-            "Only accounting users may read the payment terms table: it reads every "
-            "customer's and supplier's invoices."
-        )
-    )
 
 
 class RelancePaymentTermsTable(models.AbstractModel):
