@@ -22,3 +22,17 @@ class TestFrenchCatalogs(RelanceTagged, TransactionCase):
                 )
                 self.assertEqual(french.percent_translated(), 100)
                 self.assertFalse(french.fuzzy_entries())
+
+    def test_every_python_file_gives_its_terms_to_the_catalog(self):
+        """Odoo extracts the terms with babel, which evaluates the arguments of ``_()``:
+        an f-string among them makes it drop the whole file from the catalog."""
+        from babel.messages.extract import extract
+
+        for addon in ADDONS:
+            for folder, _dirs, files in os.walk(os.path.join(REPO, addon)):
+                for name in files:
+                    if not name.endswith(".py"):
+                        continue
+                    path = os.path.join(folder, name)
+                    with self.subTest(path=path), open(path, "rb") as source:
+                        list(extract("python", source, keywords={"_": None, "_lt": None}))

@@ -369,13 +369,14 @@ class RelanceLitigation(models.Model):
         indemnity = company.currency_id.format(company.relance_indemnity_amount)
         kind = self._debtor_kind()
         if kind == "public":
+            public_points = f"{company.relance_public_points:g}"  # not inside _(): see below
             texts = [
                 _(
                     "Code de la commande publique, articles L2192-13 and R2192-31 and "
                     "following: moratorium interest, due automatically from the day after the "
                     "due date (ECB main refinancing rate in force on the first day of the "
                     "half-year in which it began + %s points, for the whole delay).",
-                    f"{company.relance_public_points:g}",
+                    public_points,
                 ),
                 _(
                     "Code de la commande publique, articles L2192-13 and D2192-35: fixed "
@@ -424,12 +425,12 @@ class RelanceLitigation(models.Model):
                 "refinancing rate of each half-year + 10 points)."
             )
         if company.relance_penalty_mode == "fixed":
-            rate = _("%s %% per year", f"{company.relance_fixed_rate:g}")
+            # No f-string inside _(): the catalog extraction (babel) evaluates it and fails.
+            fixed = f"{company.relance_fixed_rate:g}"
+            rate = _("%s %% per year", fixed)
         else:
-            rate = _(
-                "ECB main refinancing rate of each half-year + %s points",
-                f"{company.relance_penalty_points:g}",
-            )
+            points = f"{company.relance_penalty_points:g}"
+            rate = _("ECB main refinancing rate of each half-year + %s points", points)
         return _(
             "Code de commerce, article L441-10: late-payment interest, due from the day after "
             "the due date without any reminder, at the contractual rate (%s), never below "
