@@ -48,3 +48,25 @@ class SafeCsvWriter:
 
     def writerow(self, cells):
         return self._writer.writerow(neutralise_row(cells))
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_download(record, filename, content):
+    """Store ``content`` as an attachment of ``record`` and return the action that
+    downloads it: the XLSX exports of the report wizards."""
+    attachment = record.env["ir.attachment"].create(
+        {
+            "name": filename,
+            "raw": content,
+            "res_model": record._name,
+            "res_id": record.id,
+            "mimetype": XLSX_MIMETYPE,
+        }
+    )
+    return {
+        "type": "ir.actions.act_url",
+        "url": f"/web/content/{attachment.id}?download=true",
+        "target": "self",
+    }

@@ -7,6 +7,8 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..export_safety import xlsx_download
+
 
 class RelanceAgedBalanceReport(models.TransientModel):
     """Filters of the detailed aged balance, and its three outputs (screen, PDF, XLSX)."""
@@ -152,20 +154,7 @@ class RelanceAgedBalanceReport(models.TransientModel):
 
     def action_xlsx(self):
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": _("Aged balance %s.xlsx", self.date),
-                "raw": self._xlsx_content(),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        return xlsx_download(self, _("Aged balance %s.xlsx", self.date), self._xlsx_content())
 
     def _figure_labels(self, values):
         """Columns shared by the XLSX and the PDF, after the four identification ones."""

@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, formatLang
 
-from ..export_safety import neutralise_cell
+from ..export_safety import neutralise_cell, xlsx_download
 from ..models.relance_payment_terms_table import check_accounting_reader
 
 TERMS = [
@@ -454,20 +454,8 @@ class RelancePaymentTermsReport(models.TransientModel):
     def action_xlsx(self):
         self.ensure_one()
         check_accounting_reader(self.env)
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": _("Payment terms table %s.xlsx", self.date),
-                "raw": self._xlsx_content(),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        filename = _("Payment terms table %s.xlsx", self.date)
+        return xlsx_download(self, filename, self._xlsx_content())
 
     def _xlsx_content(self):
         """The table as in the model: row labels in column A, six columns per side."""
