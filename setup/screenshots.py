@@ -157,6 +157,26 @@ def main():
             ".o_pivot table",
         ),
         (
+            "payment_terms_table.png",
+            "/odoo/action-relance_avancee.relance_worklist_action",
+            ".o_list_view",
+            # Closing today: the demo's invoices are dated in the last four months, so
+            # the default closing (the last fiscal year end) would show an empty table.
+            "(async () => { const env = odoo.__WOWL_DEBUG__.root.env;"
+            " const today = new Date().toISOString().slice(0, 10);"
+            " await env.services.action.doAction("
+            "'relance_avancee_reports.relance_payment_terms_report_action',"
+            " { additionalContext: { default_date: today } });"
+            " await new Promise((r) => setTimeout(r, 1500));"
+            " document.querySelector('.modal button[name=action_open]').click();"
+            # The table rather than the filters: scrolled to the top of the dialog.
+            " for (let i = 0; i < 100; i++) {"
+            " const table = document.querySelector('.modal .o_relance_payment_terms');"
+            " if (table) { table.scrollIntoView(); break; }"
+            " await new Promise((r) => setTimeout(r, 300)); } })()",
+            ".modal .o_relance_payment_terms table",
+        ),
+        (
             "dispute_kanban.png",
             "/odoo/action-relance_avancee_disputes.relance_dispute_action",
             ".o_kanban_view .o_kanban_record",
