@@ -12,7 +12,6 @@ posting (tests/test_batch_mail.py).
 
 import importlib
 import inspect
-import unittest
 from datetime import date
 
 from lxml import html
@@ -503,12 +502,10 @@ class TestBatchedPostingLikeMessagePost(RelanceCase):
         # chatter; message_post would email the followers too.
         self.assertEqual(ours.notification_ids.res_partner_id, self.customer)
 
-    @unittest.expectedFailure
     def test_batched_reminder_has_message_post_reply_to(self):
         """message_post defaults Reply-To to the message's sender (the template's
-        From: the company); relance_mailer.py passes the author's own address
-        (the user who runs, or OdooBot for the scheduled run). The two differ when
-        no alias domain is configured. Remove expectedFailure once they agree."""
+        From: the company), not to the user who runs (or OdooBot for the scheduled
+        run): a customer's reply reaches the company."""
         ours, odoo = self._post_both_ways()
         self.assertEqual(ours.reply_to, odoo.reply_to)
         self.assertEqual(self._customer_mail(ours).reply_to, self._customer_mail(odoo).reply_to)

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -71,6 +73,22 @@ class RelanceMailer(models.AbstractModel):
         return self.env["res.partner"]._message_compute_author(raise_on_email=False)
 
     @api.model
+    def _reply_to(self, entries, rendered, author_email):
+        """{(sender, customer id): Reply-To}: as message_post, replies go to the
+        customer's alias when there is one, else to the message's sender (the
+        template's From, the company), never to whoever ran the reminders."""
+        customers_by_sender = defaultdict(set)
+        for entry in entries:
+            sender = rendered[entry.id].get("email_from") or author_email
+            customers_by_sender[sender].add(entry.partner_id.id)
+        reply_to = {}
+        for sender, customer_ids in customers_by_sender.items():
+            customers = self.env["res.partner"].browse(sorted(customer_ids))
+            for customer_id, address in customers._notify_get_reply_to(default=sender).items():
+                reply_to[sender, customer_id] = address
+        return reply_to
+
+    @api.model
     def _thread_values(self, partner):
         return {"model": "res.partner", "res_id": partner.id, "record_name": partner.display_name}
 
@@ -81,7 +99,7 @@ class RelanceMailer(models.AbstractModel):
         company = self.env.company
         alias_domains = partners._mail_get_alias_domains(default_company=company)
         companies = partners._mail_get_companies(default=company)
-        reply_to = partners._notify_get_reply_to(default=author_email)
+        reply_to = self._reply_to(entries, rendered, author_email)
         parents = self._thread_parents(partners)
         values = {}
         for entry in entries:
@@ -93,7 +111,7 @@ class RelanceMailer(models.AbstractModel):
                 **self._thread_values(partner),
                 "author_id": author_id,
                 "email_from": email_from,
-                "reply_to": reply_to[partner.id],
+                "reply_to": reply_to[email_from, partner.id],
                 "body": content.get("body_html") or "",
                 "subject": content.get("subject") or False,
                 "message_type": "comment",
