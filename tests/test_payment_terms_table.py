@@ -338,6 +338,21 @@ class TestPaymentTermsTable(PaymentTermsCase):
         with self.assertRaisesRegex(UserError, "start before"):
             table.compute(CLOSING, date_from=date(2026, 1, 1))
 
+    def test_a_year_without_invoices_states_no_share(self):
+        """No invoice in 2023: no revenue nor purchases to divide by. The shares are not
+        0 %: there is none to state (n/a), on screen, in the PDF and in the XLSX."""
+        year = dict(date_from=date(2023, 1, 1))
+        table = self.env["relance.payment.terms.table"].compute(date(2023, 12, 31), **year)
+        for side in ("received", "issued"):
+            self.assertEqual(table[side]["base"]["amount"], 0.0)
+            self.assertEqual([b["share"] for b in table[side]["brackets"]], [None] * 5)
+        report = self.env["relance.payment.terms.report"].create({"date": date(2023, 12, 31)})
+        values = report._report_values()
+        shares = [row for s in values["sections"] for row in s["rows"] if row["kind"] == "percent"]
+        self.assertTrue(shares)
+        self.assertIn(values["not_applicable"], shares[0]["cells"])
+        self.assertNotIn(0.0, [cell for row in shares for cell in row["cells"] if cell is not None])
+
     def test_only_accounting_users_read_it(self):
         reader = self._create_relance_user("auditor", ["account.group_account_readonly"])
         table = self.env["relance.payment.terms.table"]

@@ -299,8 +299,9 @@ class RelancePaymentTermsTable(models.AbstractModel):
             return {
                 "count": count,
                 "amount": amount,
-                "share": round(amount / base_amount * 100.0, 2) if base_amount else 0.0,
-                "count_share": round(count / base["count"] * 100.0, 2) if base["count"] else 0.0,
+                # No revenue or purchases in the year: no share to state (None), not 0 %.
+                "share": round(amount / base_amount * 100.0, 2) if base_amount else None,
+                "count_share": round(count / base["count"] * 100.0, 2) if base["count"] else None,
             }
 
         late = set().union(*counted[1:])

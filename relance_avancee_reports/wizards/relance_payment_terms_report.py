@@ -126,11 +126,15 @@ class RelancePaymentTermsReport(models.TransientModel):
         basis = _("excl. tax") if untaxed else _("incl. tax")
         currency = self.env["res.currency"].browse(table["currency_id"])
 
+        not_applicable = _("n/a")
+
         def cells(key, only=None):
+            """Grey (None) where the model has no figure; "n/a" for a share of nothing."""
             row = []
             for side in SIDES:
                 data = table[side]
                 figures = [bracket[key] for bracket in data["brackets"]] + [data["late"][key]]
+                figures = [not_applicable if f is None else f for f in figures]
                 row += figures if only in (None, side) else [None] * len(figures)
             return row
 
@@ -266,6 +270,7 @@ class RelancePaymentTermsReport(models.TransientModel):
             "columns": self._columns(),
             "sections": sections,
             "notes": self._notes(table, currency, basis),
+            "not_applicable": not_applicable,
             "currency": currency,
         }
 
