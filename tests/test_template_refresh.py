@@ -6,9 +6,7 @@ from pathlib import Path
 
 from .common import RelanceCase
 
-MIGRATION = (
-    Path(__file__).parent.parent / "relance_avancee/migrations/18.0.1.2.0/post-migrate.py"
-)
+MIGRATION = Path(__file__).parent.parent / "relance_avancee/migrations/18.0.1.2.0/post-migrate.py"
 
 
 def load_migration():
