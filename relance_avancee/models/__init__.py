@@ -19,6 +19,7 @@ from . import relance_documents
 from . import relance_history
 from . import relance_history_promise
 from . import relance_history_credit
+from . import relance_history_confirmation
 from . import relance_level
 from . import relance_penalty
 from . import relance_litigation

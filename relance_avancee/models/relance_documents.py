@@ -123,6 +123,11 @@ class RelanceDocuments(models.AbstractModel):
 
     @api.model
     def _document_name(self, entry, mimetype):
-        kind = _("Formal notice") if entry.channel == "formal_notice" else _("Reminder")
+        if entry.call_id:
+            kind = _("Call confirmation")
+        elif entry.channel == "formal_notice":
+            kind = _("Formal notice")
+        else:
+            kind = _("Reminder")
         extension = "pdf" if mimetype == "application/pdf" else "html"
         return f"{kind} - {entry.partner_id.name} - {entry.date}.{extension}"

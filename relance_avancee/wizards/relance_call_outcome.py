@@ -34,7 +34,8 @@ class RelanceCallOutcome(models.TransientModel):
     send_confirmation = fields.Boolean(
         string="Send Written Confirmation",
         default=True,
-        help="Email the customer what was agreed: every call leaves a written trace.",
+        help="Email the customer what was agreed (a letter to print when it has no email "
+        "address): every call leaves a written trace.",
     )
     note_required = fields.Boolean(compute="_compute_outcome_rules")
     confirmation_offered = fields.Boolean(compute="_compute_outcome_rules")
@@ -222,16 +223,18 @@ class RelanceCallOutcome(models.TransientModel):
         return entry
 
     def _send_confirmation(self, entry):
+        """Every call is confirmed in writing: by email, else by a letter to print."""
         partner = self.partner_id.commercial_partner_id
         recipient = self.env["relance.executor"]._recipient(partner)
-        if not recipient:
-            return
         # The editable template, in the customer's language, whoever made the call.
         subject, body = self.env["mail.template"]._relance_render_in_their_language(
             "relance_avancee.mail_template_relance_call_confirmation",
             entry,
             add_context={"invoices": self.move_ids, "call_note": self.note},
         )
+        if not recipient:
+            entry._relance_confirm_by_letter(subject, body)
+            return
         message = partner.with_context(mail_notify_force_send=False).message_post(
             subject=subject,
             body=body,
