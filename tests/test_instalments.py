@@ -84,3 +84,35 @@ class TestInstalments(RelanceCase):
         penalty = self.invoice._relance_compute_penalty(date(2026, 3, 12))
         self.assertEqual(penalty["interest"], 38.28)
         self.assertEqual(self.invoice._relance_indemnity(fields.Date.to_date("2026-02-01")), 40.0)
+
+    def test_a_payment_settles_the_oldest_instalment_whatever_line_it_is_matched_to(self):
+        """3,000.00 received on 15 February and matched by hand to the second
+        instalment's line: it still settles the first instalment (oldest first, as the
+        interest counts it), so the next due date is 2 March and the interest on 12
+        March is the same 38.28 as when Odoo matched it to the first line."""
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.customer.id,
+                "amount": 3000.0,
+                "date": date(2026, 2, 15),
+                "journal_id": self.company_data["default_journal_bank"].id,
+            }
+        )
+        payment.action_post()
+        second = self.invoice._relance_receivable_lines().sorted("date_maturity")[1]
+        received = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id == second.account_id
+        )
+        (second | received).reconcile()
+        self.assertTrue(
+            self.invoice._relance_receivable_lines().sorted("date_maturity")[0].amount_residual,
+            "the first line stays open in the books",
+        )
+        self.assertEqual(self.invoice.relance_due_date, date(2026, 3, 2))
+        self.assertEqual(
+            self.invoice._relance_compute_penalty(date(2026, 3, 12))["interest"], 38.28
+        )
+        with self.mock_mail_gateway():
+            self.assertFalse(self.run_on(date(2026, 2, 20)).history_ids, "nothing overdue")

@@ -98,14 +98,10 @@ class AccountMove(models.Model):
         for move in self:
             move.relance_amount_claimed = claimed.get(move.id, 0.0)
 
-    @api.depends("invoice_date_due", "line_ids.date_maturity", "line_ids.amount_residual")
+    @api.depends("invoice_date_due", "line_ids.date_maturity", "amount_residual")
     def _compute_relance_due_date(self):
         for move in self:
-            open_lines = move._relance_receivable_lines().filtered(
-                lambda line: line.date_maturity and not line.reconciled
-            )
-            oldest = min(open_lines.mapped("date_maturity"), default=None)
-            move.relance_due_date = oldest or move.invoice_date_due
+            move.relance_due_date = move._relance_open_instalment_date(move.amount_residual)
 
     def _relance_receivable_lines(self):
         """The instalments of a customer invoice: its receivable lines."""
@@ -113,25 +109,47 @@ class AccountMove(models.Model):
             lambda line: line.account_id.account_type == "asset_receivable"
         )
 
+    def _relance_instalment_schedule(self, in_company_currency=False):
+        """[(due date, amount)] of the instalments, oldest first (one when the invoice
+        is paid in one go). The one rule for instalments: whatever settles the invoice
+        settles the oldest instalments first, for the claim, the dates and the interest."""
+        self.ensure_one()
+        lines = self._relance_receivable_lines()
+        if len(lines) <= 1:
+            total = self.amount_total_signed if in_company_currency else self.amount_total
+            return [(self.invoice_date_due, total)]
+        amount = "balance" if in_company_currency else "amount_currency"
+        return sorted((line.date_maturity or self.invoice_date_due, line[amount]) for line in lines)
+
+    def _relance_open_instalment_date(self, due):
+        """Due date of the oldest instalment not settled when ``due`` (invoice currency)
+        is left to pay."""
+        self.ensure_one()
+        settled = self.amount_total - due
+        for day, amount in self._relance_instalment_schedule():
+            settled -= amount
+            if self.currency_id.compare_amounts(settled, 0) < 0:
+                return day
+        return self.invoice_date_due
+
     def _relance_amount_payable_map(self, horizon, in_company_currency=False, due=None):
         """{move id: part of the amount still due whose instalments fall due on
         ``horizon`` or before}: what may be claimed on that day.
 
-        Payments and credits settle the oldest instalments first, so the instalments
-        falling due later are taken off whole. ``due``: ``_relance_amount_due_map``
-        when the caller already has it.
+        What settles the invoice settles the oldest instalments first
+        (``_relance_instalment_schedule``), so the instalments falling due later are
+        taken off whole. ``due``: ``_relance_amount_due_map`` when the caller has it.
         """
         if due is None:
             due = self._relance_amount_due_map(in_company_currency)
-        residual = "amount_residual" if in_company_currency else "amount_residual_currency"
         payable = {}
         for move in self:
             amount = due.get(move.id, 0.0)
             if move.invoice_date_due and move.invoice_date_due > horizon:
                 later = sum(
-                    line[residual]
-                    for line in move._relance_receivable_lines()
-                    if (line.date_maturity or move.invoice_date_due) > horizon
+                    part
+                    for day, part in move._relance_instalment_schedule(in_company_currency)
+                    if day > horizon
                 )
                 currency = move.company_currency_id if in_company_currency else move.currency_id
                 amount = currency.round(max(amount - later, 0.0))

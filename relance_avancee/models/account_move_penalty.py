@@ -146,14 +146,9 @@ class AccountMove(models.Model):
     def _relance_instalments(self):
         """[(first day of interest, amount in the invoice's currency)] of each
         instalment: interest on an instalment runs from the day after its own due date."""
-        lines = self._relance_receivable_lines()
-        if len(lines) <= 1:
-            return [(self.invoice_date_due + timedelta(days=1), self.amount_total)]
-        day_after = timedelta(days=1)
-        return sorted(
-            ((line.date_maturity or self.invoice_date_due) + day_after, line.amount_currency)
-            for line in lines
-        )
+        return [
+            (day + timedelta(days=1), amount) for day, amount in self._relance_instalment_schedule()
+        ]
 
     def _relance_interest_start(self, date_from=None):
         """First day of interest: after the first instalment's due date (B2B), after the
