@@ -178,6 +178,7 @@ OVERRIDES = [
     ("sale.order", "_action_confirm", "relance_avancee/models/sale_order.py"),
     ("res.partner", "_commercial_fields", "relance_avancee/models/res_partner.py"),
     ("relance.history", "_compute_display_name", "relance_avancee/models/relance_history.py"),
+    ("mail.thread", "_routing_handle_bounce", "relance_avancee/models/mail_thread.py"),
     ("relance.dispute", "_read_group_select", "relance_avancee_disputes/models/relance_dispute.py"),
 ]
 

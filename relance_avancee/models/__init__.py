@@ -9,6 +9,7 @@ from . import account_partial_reconcile
 from . import account_payment
 from . import account_payment_register
 from . import ir_attachment
+from . import mail_thread
 from . import mail_activity
 from . import mail_template
 from . import relance_demo
@@ -20,6 +21,7 @@ from . import relance_history
 from . import relance_history_promise
 from . import relance_history_credit
 from . import relance_history_confirmation
+from . import relance_history_delivery
 from . import relance_level
 from . import relance_penalty
 from . import relance_litigation
@@ -32,6 +34,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_credit
+from . import res_partner_mail_feedback
 from . import res_partner_call_screen
 from . import res_partner_debtor
 from . import res_partner_insolvency

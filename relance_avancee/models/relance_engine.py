@@ -54,6 +54,10 @@ class RelanceEngine(models.AbstractModel):
         """
         invoices = self._candidate_invoices(company, partners)
         pending = self._pending_move_ids(invoices)
+        # Customers who just answered a reminder wait for their collector.
+        replied = invoices.commercial_partner_id.with_company(company)._relance_reply_paused_ids(
+            date
+        )
         still_due = invoices._relance_amount_due_map(in_company_currency=True)
         levels_by_plan = {}
         groups = defaultdict(lambda: {"moves": [], "amount": 0.0})
@@ -66,6 +70,8 @@ class RelanceEngine(models.AbstractModel):
                 penalties[invoice.commercial_partner_id].append((invoice.id, amount))
                 continue
             partner = invoice.commercial_partner_id
+            if partner.id in replied:
+                continue
             plan = partner._relance_effective_plan(company)
             if not plan or (plan.company_id and plan.company_id != company):
                 continue

@@ -180,6 +180,17 @@ class RelanceExecutor(models.AbstractModel):
                     {"channel": "letter", "fallback_reason": _("The customer prefers letters.")}
                 )
                 continue
+            if entry.partner_id.relance_email_to_check:
+                entry.write(
+                    {
+                        "channel": "letter",
+                        "fallback_reason": _(
+                            "An earlier reminder email came back undelivered: sent as a "
+                            "letter until the email address is checked."
+                        ),
+                    }
+                )
+                continue
             recipient = self._recipient(entry.partner_id)
             if recipient:
                 entry.recipient_id = recipient

@@ -26,14 +26,34 @@ CALL_OUTCOMES_UNCONFIRMED = ("no_answer", "wrong_contact")
 OUTCOMES = [("sent", "Sent"), *CALL_OUTCOMES]
 
 # Fields the engine may still write on a done entry (links added after the fact).
-FIELDS_WRITABLE_WHEN_DONE = {"attachment_id", "message_id", "printed", "document_state", "error"}
+FIELDS_WRITABLE_WHEN_DONE = {
+    "attachment_id",
+    "message_id",
+    "printed",
+    "document_state",
+    "error",
+    # What became of the email (mail gateway): bounced, answered.
+    "email_bounced",
+    "email_bounce_reason",
+    "replied_date",
+}
 # Fields a user may still write on a done entry: a letter was printed and posted.
 FIELDS_USER_WRITABLE_WHEN_DONE = {"printed", "registered_mail_ref", "registered_mail_date"}
 # Evidence linked to an action (document, message, the call a letter confirms): written
 # by the engine and the call wizard only, as superuser, never by a user.
 LINKS_ENGINE_ONLY = {"attachment_id", "message_id", "call_id"}
-# Fields only the engine writes (as superuser): by which run, how the document went.
-ENGINE_FIELDS = {"run_id", "document_state", "error", "penalty_ids", "penalty_missing_rate_from"}
+# Fields only the engine writes (as superuser): by which run, how the document went,
+# what became of the email.
+ENGINE_FIELDS = {
+    "run_id",
+    "document_state",
+    "error",
+    "penalty_ids",
+    "penalty_missing_rate_from",
+    "email_bounced",
+    "email_bounce_reason",
+    "replied_date",
+}
 # What a planned action is about: set by the engine or a manager, never by a collector
 # (who validates, cancels, reassigns or annotates it instead).
 CONTENT_FIELDS = {

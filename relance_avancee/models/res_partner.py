@@ -44,6 +44,8 @@ RELANCE_COLLECTOR_FIELDS = {
     "relance_promise_amount",
     "relance_promise_broken_date",
     "relance_professional",
+    "relance_email_to_check",
+    "relance_replied_date",
 }
 
 
@@ -523,6 +525,7 @@ class ResPartner(models.Model):
             )
         )
         broken = partners._relance_broken_promise_ids(date)
+        replied = partners._relance_reply_paused_ids(date)
         states = {}
         for partner in partners:
             open_invoices = by_partner.get(partner.id, [])
@@ -535,6 +538,8 @@ class ResPartner(models.Model):
             next_dates = [day for day in next_dates if day]
             if planned_dates.get(partner):
                 next_dates.append(planned_dates[partner])
+            if partner.id in replied:  # a reply waits for the collector today
+                next_dates.append(partner.relance_replied_date)
             _due, overdue, oldest = figures.get(partner.id, (0.0, 0.0, False))
             states[partner.id] = (
                 max(levels, key=lambda lvl: lvl.offset_days).id if levels else None,
