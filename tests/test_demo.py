@@ -23,6 +23,7 @@ class TestDemoData(RelanceTagged, TransactionCase):
             )
         )
         cls.current_company = cls.env.company
+        cls.admin_company = cls.env.ref("base.user_admin").company_id
         cls.company = cls.env["relance.demo"]._generate()
         # Read the customers' figures in the demo's company (with l10n_fr, a new French
         # company; dunning figures and blocks are per company).
@@ -205,8 +206,10 @@ class TestDemoData(RelanceTagged, TransactionCase):
         promises = self._history([("outcome", "=", "promise"), ("state", "=", "done")])
         self.assertTrue(promises, "some calls ended in a promise to pay")
         for promise in promises:
-            self.assertEqual(promise.promise_date, promise.date + timedelta(days=10))
+            self.assertTrue(3 <= (promise.promise_date - promise.date).days <= 14)
             self.assertGreater(promise.promise_amount, 0)
+            # The promise pauses the invoices it names, as the call outcome wizard does.
+            self.assertTrue(all(promise.move_ids.mapped("relance_promise_date")))
         # Past calls were all closed: only the latest run's calls remain open.
         self.assertFalse(
             self._history(
@@ -236,7 +239,73 @@ class TestDemoData(RelanceTagged, TransactionCase):
     def test_todays_run_again_creates_nothing(self):
         before = self._history()
         run = self.env["relance.run"]._get_or_create(self.company, self.today)
-        self.assertEqual(run.state, "running", "documents left to the next daily run")
-        run.with_company(self.company)._run()
+        self.assertEqual(run.state, "done", "documents left to the next daily run")
+        run.with_company(self.company).action_run()
         self.assertEqual(self._history(), before)
         self.assertEqual(run.state, "done")
+
+    # --- #17.13: the demo stays in its company, through the run's public methods ------
+
+    def test_admin_keeps_his_company(self):
+        admin = self.env.ref("base.user_admin")
+        self.assertEqual(admin.company_id, self.admin_company)
+        self.assertIn(self.company, admin.company_ids)
+
+    # --- #18: believable figures on the day of install ---------------------------------
+
+    def test_every_run_done_documents_pending_for_the_daily_run(self):
+        runs = self.env["relance.run"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(set(runs.mapped("state")), {"done"}, "no run looks stuck")
+        pending = self._history([("document_state", "=", "pending")])
+        self.assertTrue(pending)
+        # The run says its documents wait for the next daily run...
+        self.assertIn("next daily run", pending.run_id[:1].with_context(lang="en_US").summary)
+        # ...which renders them (HTML in tests, like Odoo's reports).
+        for _call in range(20):  # the cron calls again while work remains
+            if not self.env["relance.run"]._cron_daily_run():
+                break
+        self.assertFalse(self._history([("document_state", "=", "pending")]))
+        self.assertEqual(set(runs.mapped("state")), {"done"})
+
+    def _board(self):
+        action = (
+            self.env["relance.kpi.dashboard"].with_company(self.company).action_open_dashboard()
+        )
+        return self.env["relance.kpi.dashboard"].browse(action["res_id"])
+
+    def test_kpis_believable_on_the_day_of_install(self):
+        kpi = self.env["relance.kpi"]
+        start = self.today - timedelta(days=119)
+        self.assertGreater(kpi._cei(self.today - timedelta(days=89), self.today, self.company), 0)
+        self.assertGreater(kpi._dso(self.today, self.company), 0)
+        self.assertGreater(kpi._average_days_delinquent(self.today, self.company), 0)
+        kept, broken, pending = kpi._promises(start, self.today, self.company)
+        self.assertGreater(broken, 0, "some promises are broken")
+        self.assertGreater(kept, broken, "most promises are kept")
+        # Calls get paid far more often than letters, emails in between.
+        channels = kpi._effectiveness(start, self.today, self.company)
+        self.assertGreater(channels["phone"]["share_30"], channels["letter"]["share_30"])
+        self.assertGreater(channels["email"]["share_30"], channels["letter"]["share_30"])
+        self.assertGreater(channels["letter"]["share_30"], 0)
+
+    def test_kpi_dashboard_opens_with_its_figures(self):
+        board = self._board()
+        self.assertEqual(board.company_id, self.company)
+        self.assertGreater(board.cei, 0)
+        self.assertGreater(board.promises_kept, board.promises_broken)
+        lines = board.effect_line_ids.filtered(lambda line: line.group_by == "channel")
+        share = {line.channel: line.share_30 for line in lines}
+        self.assertGreater(share["phone"], share["letter"])
+        # The chart: cash collected after reminders, per channel and week.
+        collected = board.collect_line_ids
+        self.assertTrue(collected)
+        self.assertIn("phone", collected.mapped("channel"))
+        self.assertTrue(all(line.week.weekday() == 0 for line in collected))
+        self.assertTrue(all(line.amount > 0 for line in collected))
+
+    def test_a_customer_in_difficulty_and_disputes(self):
+        insolvent = self.customers.filtered("relance_insolvency_date")
+        self.assertEqual(len(insolvent), 1)
+        self.assertEqual(insolvent.relance_insolvency_date, self.today - timedelta(days=21))
+        disputes = self._history([("outcome", "=", "dispute")])
+        self.assertTrue(disputes, "some calls ended in a dispute")

@@ -1,12 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import random
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-
-from .relance_run import BATCH_SIZE
 
 CUSTOMERS = [
     # (name, typology xml id, city, with email)
@@ -61,6 +60,43 @@ AMOUNTS = {
     "relance_typology_safe": (300, 5000),
 }
 
+RISK = "relance_avancee.relance_typology_risk"
+
+# Share of the invoices paid around their due date, before any reminder.
+ON_TIME = {
+    "relance_typology_public": 0.25,
+    "relance_typology_key_account": 0.4,
+    "relance_typology_risk": 0.1,
+    "relance_typology_small_sme": 0.35,
+    "relance_typology_safe": 0.8,
+}
+
+# How customers answer a written reminder: (chance of a payment, its delay in days from
+# the reminder, min and max). A letter gets a payment far less often than a call
+# (10-20 % against 70-80 %, see CALL_ANSWERS), an email in between.
+ANSWERS = {
+    "email": (0.4, 2, 14),
+    "letter": (0.15, 5, 21),
+    "formal_notice": (0.45, 3, 12),
+}
+# What a collection call ends with, and how often.
+CALL_ANSWERS = [
+    ("promise", 0.72),
+    ("no_answer", 0.14),
+    ("not_received", 0.03),
+    ("wrong_contact", 0.04),
+    ("dispute", 0.07),
+]
+CALL_NOTES = {
+    "promise": "Paiement promis par le comptable.",
+    "no_answer": "Messagerie.",
+    "not_received": "Facture non reçue : duplicata envoyé.",
+    "wrong_contact": "Mauvais interlocuteur : contact à mettre à jour.",
+    "dispute": "Le client conteste la livraison.",
+}
+# Most promises are kept, on time; the others are broken.
+PROMISE_KEPT = 0.8
+
 
 class RelanceDemo(models.AbstractModel):
     """Demo data whose dates follow the install day, so the demo never goes stale."""
@@ -83,11 +119,11 @@ class RelanceDemo(models.AbstractModel):
         users = self._demo_users(company)
         partners = self._demo_partners(env, users, rng)
         invoices = self._demo_invoices(env, partners, rng)
-        self._demo_payments(env, invoices, rng)
-        self._demo_credit_notes(env, invoices, rng)
         env["res.partner"].browse(partners.ids)._relance_refresh_state()
+        self._demo_bank(env, company)
+        self._demo_dunning_history(env, company, invoices, rng)
+        self._demo_credit_notes(env, invoices, rng)
         self._demo_blocked_quotation(env, partners, users[1])
-        self._demo_dunning_history(env, company, rng)
         return company
 
     def _demo_company(self):
@@ -118,8 +154,8 @@ class RelanceDemo(models.AbstractModel):
             }
         )
         self.env["account.chart.template"].try_loading("fr", company, install_demo=False)
-        admin = self.env.ref("base.user_admin")
-        admin.write({"company_ids": [Command.link(company.id)], "company_id": company.id})
+        # admin may open the demo company; his own company stays his default one.
+        self.env.ref("base.user_admin").write({"company_ids": [Command.link(company.id)]})
         return company
 
     def _demo_admin_language(self):
@@ -226,30 +262,22 @@ class RelanceDemo(models.AbstractModel):
         invoices.action_post()
         return invoices
 
+    def _demo_bank(self, env, company):
+        """Customer payments are booked when registered (the bank is reconciled every
+        day): the ledger's figures (receivable, DSO, CEI) move with them. Odoo 18
+        books them only when the bank's payment method has an outstanding account."""
+        journal = env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "bank")], order="id", limit=1
+        )
+        journal.inbound_payment_method_line_ids.filtered(
+            lambda line: not line.payment_account_id
+        ).payment_account_id = journal.default_account_id
+
     def _demo_product(self, env):
         name = "Prestation de services"
         return env["product.product"].search([("name", "=", name)], limit=1) or env[
             "product.product"
         ].create({"name": name, "type": "service", "list_price": 100.0})
-
-    def _demo_payments(self, env, invoices, rng):
-        """Pay about a third of the invoices: in full, partly, some late."""
-        today = fields.Date.context_today(self)
-        for invoice in invoices.filtered(lambda inv: rng.random() < 0.35):
-            partial = rng.random() < 0.4
-            amount = invoice.amount_total * (rng.uniform(0.3, 0.7) if partial else 1.0)
-            pay_date = min(invoice.invoice_date_due + timedelta(days=rng.randint(-5, 40)), today)
-            wizard = (
-                env["account.payment.register"]
-                .with_context(active_model="account.move", active_ids=invoice.ids)
-                .create(
-                    {
-                        "amount": round(amount, 2),
-                        "payment_date": max(pay_date, invoice.invoice_date),
-                    }
-                )
-            )
-            wizard._create_payments()
 
     def _demo_credit_notes(self, env, invoices, rng):
         open_invoices = invoices.filtered(lambda inv: inv.amount_residual > 0)
@@ -271,10 +299,7 @@ class RelanceDemo(models.AbstractModel):
         """A risk customer blocked after its formal notice, with a quotation waiting:
         the salesperson sees the banner."""
         risky = partners.filtered(
-            lambda p: (
-                p.relance_typology_id == self.env.ref("relance_avancee.relance_typology_risk")
-                and p.relance_overdue_amount > 0
-            )
+            lambda p: p.relance_typology_id == self.env.ref(RISK) and p.relance_overdue_amount > 0
         )[:1]
         if not risky:
             return
@@ -291,16 +316,16 @@ class RelanceDemo(models.AbstractModel):
 
     # --- a living history: the engine replayed over the past ---------------------
 
-    def _demo_dunning_history(self, env, company, rng):
-        """Replay the daily run every 7 days from 119 days ago, then today: invoices
-        climb the levels, emails are queued, calls become the collectors' activities,
-        some calls end in promises to pay.
+    def _demo_dunning_history(self, env, company, invoices, rng):
+        """Replay the daily run every 7 days from 119 days ago, then today, and the
+        customers' answers in between: invoices climb the levels, emails are queued,
+        calls become the collectors' activities and end in promises, kept or broken,
+        payments follow the reminders as they do in the trade (see ANSWERS).
 
-        The demo never sends mail: the emails it queues are cancelled. Documents are
-        not rendered here (wkhtmltopdf needs Odoo's HTTP server, which does not run
-        while setup/run.sh installs the addons): the runs stay running with their
-        documents pending, and the next daily cron run closes them and renders them,
-        as it does for any interrupted run.
+        Each run goes through the run's public method and ends done, its documents
+        pending: wkhtmltopdf needs Odoo's HTTP server, which does not run while
+        setup/run.sh installs the addons; the next daily run renders them. The demo
+        never sends mail: the emails it queues are cancelled.
         """
         # Nothing leaves while generating: no forced sending, no assignment emails.
         env = env(
@@ -309,29 +334,78 @@ class RelanceDemo(models.AbstractModel):
         today = fields.Date.context_today(self)
         mails = env["mail.mail"].sudo()
         last_mail = mails.search([], order="id desc", limit=1).id or 0
-        runs = env["relance.run"].sudo().with_company(company)
+        runs = env["relance.run"].with_company(company)
+        # {date: [(invoices, share of what they still owe)]}: the payments to come.
+        payments = self._demo_spontaneous_payments(invoices, rng)
         days = [today - timedelta(days=offset) for offset in range(119, 0, -7)] + [today]
         for day in days:
-            self._demo_close_calls(env, company, day, rng)
+            self._demo_answer_calls(env, company, day, payments, rng)
+            self._demo_register_payments(env, payments, day)
+            self._demo_customer_in_difficulty(env, company, day)
             self._demo_validate_waiting(env, company, day)
             run = runs._get_or_create(company, day)
-            self._demo_run_without_documents(run)
+            run.action_run_documents_later()
             self._demo_backdate(run.history_ids.message_id, day)
+            self._demo_answer_reminders(run, payments, rng)
         mails.search([("id", ">", last_mail), ("state", "=", "outgoing")]).write(
             {"state": "cancel"}
         )
 
-    def _demo_run_without_documents(self, run):
-        """Plan and execute the run's actions as the daily run does, documents left
-        pending (see _demo_dunning_history)."""
-        run = run.with_company(run.company_id)
-        with run._lock():
-            run._plan()
-            run._execute_batches(False, BATCH_SIZE, None, progress={"done": 0})
+    def _demo_spontaneous_payments(self, invoices, rng):
+        """Some customers pay around the due date, before any reminder: most of the
+        safe ones, few of the risky ones."""
+        today = fields.Date.context_today(self)
+        payments = defaultdict(list)
+        for invoice in invoices:
+            typology = invoice.partner_id.relance_typology_id.get_external_id()
+            code = typology[invoice.partner_id.relance_typology_id.id].split(".")[1]
+            if rng.random() < ON_TIME[code]:
+                day = max(
+                    invoice.invoice_date_due + timedelta(days=rng.randint(-10, 4)),
+                    invoice.invoice_date,
+                )
+                if day <= today:
+                    payments[day].append((invoice, 1.0))
+        return payments
 
-    def _demo_close_calls(self, env, company, day, rng):
-        """The calls of earlier runs were made: half ended in a promise to pay ten days
-        later, the others without answer."""
+    def _demo_register_payments(self, env, payments, day):
+        """Register, through Odoo's payment wizard, the payments dated up to ``day``."""
+        for when in sorted(date for date in payments if date <= day):
+            for invoices, share in payments.pop(when):
+                open_invoices = invoices.filtered(
+                    lambda inv: (
+                        inv.state == "posted"
+                        and inv.amount_residual > 0
+                        # Under the legal stay, the customer may not pay its older debts.
+                        and not inv.partner_id.relance_insolvency_date
+                    )
+                )
+                if not open_invoices:
+                    continue
+                # The only invoices the demo excludes are disputed: settled, then paid.
+                open_invoices.filtered("relance_excluded").write(
+                    {"relance_excluded": False, "relance_exclusion_reason": False}
+                )
+                amount = round(sum(open_invoices.mapped("amount_residual")) * share, 2)
+                env["account.payment.register"].with_context(
+                    active_model="account.move", active_ids=open_invoices.ids
+                ).create(
+                    {"payment_date": when, "group_payment": True, "amount": amount}
+                ).action_create_payments()
+
+    def _demo_answer_reminders(self, run, payments, rng):
+        """A share of the customers reminded in writing pay some days later (ANSWERS)."""
+        for entry in run.history_ids.filtered(lambda h: h.state == "done" and h.channel in ANSWERS):
+            chance, low, high = ANSWERS[entry.channel]
+            if rng.random() < chance:
+                share = rng.uniform(0.3, 0.7) if rng.random() < 0.2 else 1.0
+                payments[entry.date + timedelta(days=rng.randint(low, high))].append(
+                    (entry.move_ids, share)
+                )
+
+    def _demo_answer_calls(self, env, company, day, payments, rng):
+        """The calls planned before ``day`` were made: they end as CALL_ANSWERS draws;
+        most promises are kept on time, disputes are settled a few weeks later."""
         calls = (
             env["relance.history"]
             .sudo()
@@ -345,17 +419,14 @@ class RelanceDemo(models.AbstractModel):
                 ]
             )
         )
+        outcomes, weights = zip(*CALL_ANSWERS, strict=True)
         for call in calls:
-            activity = call.activity_id
-            values = {"state": "done", "outcome": "no_answer", "note": Markup("<p>Messagerie.</p>")}
-            if rng.random() < 0.5:
-                promise_date = call.date + timedelta(days=10)
-                values.update(
-                    outcome="promise",
-                    promise_date=promise_date,
-                    promise_amount=call.amount_due,
-                    note=Markup("<p>Paiement promis par le comptable.</p>"),
-                )
+            outcome = rng.choices(outcomes, weights)[0]
+            values = {"state": "done", "outcome": outcome}
+            if outcome == "promise":
+                promise_date = call.date + timedelta(days=rng.randint(3, 14))
+                values.update(promise_date=promise_date, promise_amount=call.amount_due)
+                # As the call outcome wizard does: the named invoices wait for it.
                 call.partner_id.write(
                     {
                         "relance_promise_date": promise_date,
@@ -363,8 +434,54 @@ class RelanceDemo(models.AbstractModel):
                     }
                 )
                 call.move_ids.write({"relance_promise_date": promise_date})
+                if rng.random() < PROMISE_KEPT:
+                    payments[promise_date - timedelta(days=rng.randint(0, 2))].append(
+                        (call.move_ids, 1.0)
+                    )
+            elif outcome == "dispute":
+                # As the call outcome wizard does without the disputes addon.
+                call.move_ids.write(
+                    {
+                        "relance_excluded": True,
+                        "relance_exclusion_reason": "Litige : livraison incomplète",
+                    }
+                )
+                # Settled a few weeks later: dunned again and paid (see _demo_register_payments).
+                payments[call.date + timedelta(days=rng.randint(14, 28))].append(
+                    (call.move_ids, 1.0)
+                )
+            values["note"] = Markup("<p>%s</p>") % CALL_NOTES[outcome]
+            activity = call.activity_id
             call.write(values)
             activity.action_feedback(feedback=values["note"])
+
+    def _demo_customer_in_difficulty(self, env, company, day):
+        """Three weeks ago, a risky customer went into reorganisation: the legal stay
+        stops its reminders; its claim is to be declared."""
+        today = fields.Date.context_today(self)
+        judgment = today - timedelta(days=21)
+        if not judgment <= day < judgment + timedelta(days=7):
+            return
+        risky = (
+            env["res.partner"]
+            .search(
+                [
+                    ("name", "in", [name for name, *_rest in CUSTOMERS]),
+                    ("relance_typology_id", "=", self.env.ref(RISK).id),
+                    ("relance_blocked", "=", False),
+                ],
+                order="id",
+            )
+            .filtered(lambda p: p.relance_overdue_amount > 0)[:1]
+        )
+        risky.write(
+            {
+                "relance_insolvency_kind": "reorganisation",
+                "relance_insolvency_date": judgment,
+                "relance_insolvency_publication_date": judgment + timedelta(days=9),
+                "relance_insolvency_court": "Tribunal de commerce de Saint-Étienne",
+            }
+        )
 
     def _demo_validate_waiting(self, env, company, day):
         """Actions waiting for validation for a week were validated by the collector;
@@ -383,10 +500,8 @@ class RelanceDemo(models.AbstractModel):
             )
         )
         if waiting:
-            waiting.write({"to_validate": False})
-            env["relance.executor"].with_company(company).with_context(
-                relance_defer_documents=True
-            )._execute(waiting)
+            # Their documents wait for the next daily run, as the runs' do.
+            waiting.with_context(relance_defer_documents=True).action_validate()
             self._demo_backdate(waiting.message_id, day)
 
     def _demo_backdate(self, messages, day):

@@ -71,6 +71,7 @@ class RelanceRun(models.Model):
     @api.depends(
         "history_ids.state",
         "history_ids.channel",
+        "history_ids.document_state",
         "history_ids.penalty_ids",
         "history_ids.penalty_missing_rate_from",
     )
@@ -114,6 +115,11 @@ class RelanceRun(models.Model):
                 validate=run.count_to_validate,
                 failed=run.count_failed,
             )
+            pending = len(live.filtered(lambda h: h.document_state == "pending"))
+            if pending and run.state == "done":
+                run.summary += " " + _(
+                    "(%s documents to be rendered by the next daily run)", pending
+                )
             waiting = [day for day in live.mapped("penalty_missing_rate_from") if day]
             if waiting:
                 run.summary += " " + _(
@@ -187,6 +193,18 @@ class RelanceRun(models.Model):
             return self._action_open(notify=True)
         return True
 
+    def action_run_documents_later(self):
+        """Run now and leave the documents to the next daily run: the run is done once
+        its actions are, its letters and notices wait as pending documents (the daily
+        run renders the pending documents of earlier runs). For a run started where
+        documents cannot be rendered (no HTTP server for wkhtmltopdf, as when the demo
+        data is installed)."""
+        check_collector(self.env)
+        for run in self:
+            run._check_user_may_run(run.date)
+            run._run(commit=False, render=False)
+        return True
+
     # --- engine ------------------------------------------------------------
 
     def _engine(self):
@@ -196,12 +214,15 @@ class RelanceRun(models.Model):
             .with_context(relance_date=self.date)
         )
 
-    def _run(self, commit=False, batch_size=BATCH_SIZE, max_batches=None, progress=None):
+    def _run(
+        self, commit=False, batch_size=BATCH_SIZE, max_batches=None, progress=None, render=True
+    ):
         """Plan then execute; returns the number of planned actions still to execute.
 
         The run works in its own company whatever the user's current one.
         ``progress`` ({'done': n}) collects the work done for the cron, which reports
         it once for all companies; without it each batch reports its own progress.
+        Without ``render``, the run is done once its actions are, documents pending.
         """
         self.ensure_one()
         self = self.with_company(self.company_id)
@@ -214,6 +235,10 @@ class RelanceRun(models.Model):
                 if commit:
                     self._commit()
                 return remaining
+            if not render:
+                self._set_state("done")
+                self.preview_ids.unlink()
+                return 0
             return self._finish(commit, max_batches, progress)
 
     def _finish(self, commit, max_batches, progress=None):
@@ -434,11 +459,18 @@ class RelanceRun(models.Model):
             today = fields.Date.context_today(company_runs)
             try:
                 with self._company_transaction():
+                    # Interrupted runs, and runs done with their documents left pending
+                    # (action_run_documents_later), today's included.
                     for stale in company_runs.search(
                         [
                             ("company_id", "=", company.id),
+                            "|",
+                            "&",
                             ("state", "=", "running"),
                             ("date", "<", today),
+                            "&",
+                            ("state", "=", "done"),
+                            ("history_ids.document_state", "=", "pending"),
                         ],
                         order="date",
                     ):

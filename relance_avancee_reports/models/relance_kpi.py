@@ -159,10 +159,9 @@ class RelanceKpi(models.AbstractModel):
         return result
 
     @api.model
-    def _effectiveness(self, date_from, date_to, company, group_by="channel"):
-        """Per channel (or level, typology): actions, reminded amount, share paid within
-        7, 15 and 30 days, cost, and cost per euro collected within 30 days."""
-        entries = self.env["relance.history"].search(
+    def _effect_entries(self, date_from, date_to, company):
+        """The actions whose effect is measured: done in the period, with an amount."""
+        return self.env["relance.history"].search(
             [
                 ("company_id", "=", company.id),
                 ("state", "=", "done"),
@@ -171,6 +170,30 @@ class RelanceKpi(models.AbstractModel):
                 ("amount_due", ">", 0),
             ]
         )
+
+    @api.model
+    def _collected_by_week(self, date_from, date_to, company):
+        """{(monday, channel): cash collected that week within 30 days after an action
+        of the channel}, each action's cash capped at the amount it reminded, as in
+        ``_effectiveness``; payments up to ``date_to``."""
+        entries = self._effect_entries(date_from, date_to, company)
+        events = entries._relance_cash_events(EFFECT_WINDOWS[-1]) if entries else {}
+        collected = defaultdict(float)
+        for entry in entries:
+            left = entry.amount_due
+            for day, amount in sorted(events.get(entry.id, ())):
+                if left <= 0 or day > date_to:
+                    break
+                share = min(amount, left)
+                left -= share
+                collected[day - timedelta(days=day.weekday()), entry.channel] += share
+        return dict(collected)
+
+    @api.model
+    def _effectiveness(self, date_from, date_to, company, group_by="channel"):
+        """Per channel (or level, typology): actions, reminded amount, share paid within
+        7, 15 and 30 days, cost, and cost per euro collected within 30 days."""
+        entries = self._effect_entries(date_from, date_to, company)
         paid = {days: self._paid_after(entries, days) for days in EFFECT_WINDOWS}
         costs = company._relance_channel_costs()
         groups = defaultdict(

@@ -5,5 +5,6 @@ from . import relance_kpi_dashboard
 from . import relance_kpi_effect_line
 from . import relance_kpi_bucket_line
 from . import relance_kpi_late_line
+from . import relance_kpi_collect_line
 from . import relance_payment_terms_report
 from . import relance_payment_terms_line

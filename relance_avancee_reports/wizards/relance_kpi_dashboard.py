@@ -36,6 +36,7 @@ class RelanceKpiDashboard(models.TransientModel):
     effect_line_ids = fields.One2many("relance.kpi.effect.line", "dashboard_id")
     bucket_line_ids = fields.One2many("relance.kpi.bucket.line", "dashboard_id")
     late_line_ids = fields.One2many("relance.kpi.late.line", "dashboard_id")
+    collect_line_ids = fields.One2many("relance.kpi.collect.line", "dashboard_id")
 
     @api.depends("company_id", "date_from", "date_to")
     def _compute_kpis(self):
@@ -59,6 +60,13 @@ class RelanceKpiDashboard(models.TransientModel):
         for board in self:
             board.rate_warning = board.company_id._relance_missing_rate_warning()
 
+    @api.model
+    def action_open_dashboard(self):
+        """The menu's entry: the dashboard of the current company opens with its
+        figures, tables and charts computed."""
+        check_manager(self.env)
+        return self.create({}).action_refresh()
+
     def action_open_rates(self):
         check_manager(self.env)
         return self.env["ir.actions.act_window"]._for_xml_id("relance_avancee.relance_rate_action")
@@ -76,6 +84,7 @@ class RelanceKpiDashboard(models.TransientModel):
         self.env["relance.kpi.effect.line"].create(values)
         self._refresh_buckets()
         self._refresh_late_payers()
+        self._refresh_collected()
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -117,6 +126,29 @@ class RelanceKpiDashboard(models.TransientModel):
                 for rank, (partner_id, overdue) in enumerate(top, start=1)
             ]
         )
+
+    def _refresh_collected(self):
+        """Cash collected after reminders, per channel and week, for the chart."""
+        self.collect_line_ids.unlink()
+        collected = self.env["relance.kpi"]._collected_by_week(
+            self.date_from, self.date_to, self.company_id
+        )
+        self.env["relance.kpi.collect.line"].create(
+            [
+                {"dashboard_id": self.id, "week": week, "channel": channel, "amount": amount}
+                for (week, channel), amount in sorted(collected.items())
+            ]
+        )
+
+    def action_open_collected(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Collected after reminders, per channel and week"),
+            "res_model": "relance.kpi.collect.line",
+            "view_mode": "graph,pivot",
+            "domain": [("dashboard_id", "=", self.id)],
+        }
 
     def action_open_bucket_trend(self):
         self.ensure_one()
