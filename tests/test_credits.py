@@ -149,3 +149,32 @@ class TestOpenCredits(RelanceCase):
         self._credit_note(1000.0, "2026-02-05")
         self.customer._relance_refresh_state(date(2026, 2, 10))
         self.assertFalse(self.customer.relance_blocked, "nothing overdue remains, net")
+
+    def test_credit_note_refunded_by_an_unbooked_payment_is_no_credit(self):
+        """A 1,000.00 credit note paid back to the customer on a journal that books
+        nothing: its line stays open in the books, but the customer got the money; the
+        1,000.00 invoice is still owed in full."""
+        unbooked = self.bank.copy({"name": "Unbooked bank"})
+        unbooked.outbound_payment_method_line_ids.payment_account_id = False
+        invoice = self.make_invoice(self.customer, "2026-01-31", 1000.0)
+        refund = self._credit_note(1000.0, "2026-02-03")
+        (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=refund.ids)
+            .create({"payment_date": date(2026, 2, 4), "journal_id": unbooked.id})
+            ._create_payments()
+        )
+        self.assertEqual(refund.amount_residual, 1000.0, "open in the books")
+        self.assertEqual(invoice.relance_amount_due, 1000.0)
+
+    def test_overpayment_left_by_an_unbooked_payment_covers_other_invoices(self):
+        """1,500.00 registered (not booked) for invoice A of 1,000.00: the 500.00 left
+        is a credit that reduces invoice B (800.00) to 300.00."""
+        unbooked = self.bank.copy({"name": "Unbooked bank"})
+        unbooked.inbound_payment_method_line_ids.payment_account_id = False
+        first = self.make_invoice(self.customer, "2026-01-10", 1000.0)
+        second = self.make_invoice(self.customer, "2026-01-31", 800.0)
+        self.pay(first, 1500.0, "2026-02-02", journal=unbooked)
+        self.assertEqual(first.relance_amount_due, 0.0)
+        # 1,500 - 1,000 = 500 left; 800 - 500 = 300
+        self.assertEqual(second.relance_amount_due, 300.0)

@@ -47,46 +47,95 @@ class AccountMove(models.Model):
                 order="date, id",
             )
         )
-        credits = [
-            (
-                line,
-                line.partner_id.commercial_partner_id,
-                line.company_id,
-                line.currency_id,
-                -line.amount_residual_currency,
-                line.move_id.reversed_entry_id,
-            )
-            for line in lines
+        credits = self._relance_credit_notes_and_receipts(lines)
+        domain = [
+            ("partner_id", "!=", False),
+            *by_partner,
+            ("company_id", "in", companies.ids),
+            ("partner_type", "=", "customer"),
+            ("payment_type", "=", "inbound"),
+            ("move_id", "=", False),
+            # Odoo marks such a payment 'paid' once it covers its invoices; one matched
+            # to no invoice is only 'in process' (the bank shows it otherwise).
+            "|",
+            ("state", "=", "in_process"),
+            "&",
+            ("state", "=", "paid"),
+            ("invoice_ids", "!=", False),
         ]
-        payments = (
-            self.env["account.payment"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "!=", False),
-                    *by_partner,
-                    ("company_id", "in", companies.ids),
-                    ("partner_type", "=", "customer"),
-                    ("payment_type", "=", "inbound"),
-                    ("state", "in", ("in_process", "paid")),
-                    ("move_id", "=", False),
-                    ("invoice_ids", "=", False),
-                ],
-                order="date, id",
-            )
-        )
-        credits += [
-            (
-                payment,
-                payment.partner_id.commercial_partner_id,
-                payment.company_id,
-                payment.currency_id,
-                payment.amount,
-                self.browse(),
-            )
-            for payment in payments
-        ]
+        payments = self.env["account.payment"].sudo().search(domain, order="date, id")
+        credits += self._relance_unbooked_receipts_left(payments)
         return sorted(credits, key=lambda credit: (credit[0].date, credit[0]._name, credit[0].id))
+
+    @api.model
+    def _relance_credit_notes_and_receipts(self, lines):
+        """Credits booked on the receivable: credit notes (less what was refunded to the
+        customer by a payment registered but not booked) and receipts not matched."""
+        refunds_left = {}
+        credits = []
+        for line in lines:
+            amount = -line.amount_residual_currency
+            move = line.move_id
+            if move.move_type == "out_refund":
+                amount -= self._relance_refunded(move, line.currency_id, refunds_left)
+            if line.currency_id.compare_amounts(amount, 0) <= 0:
+                continue
+            partner = line.partner_id.commercial_partner_id
+            credits.append(
+                (line, partner, line.company_id, line.currency_id, amount, move.reversed_entry_id)
+            )
+        return credits
+
+    @api.model
+    def _relance_refunded(self, refund, currency, refunds_left):
+        """Part of ``refund`` paid back by refunds registered but not booked (Odoo 18
+        'in process' without journal entry): the credit note's line stays open in the
+        books although the customer got the money. ``refunds_left`` keeps what each
+        such payment has not yet used up."""
+        refunded = 0.0
+        for payment in refund.matched_payment_ids.filtered(
+            lambda p: (
+                p.payment_type == "outbound" and p.state in ("in_process", "paid") and not p.move_id
+            )
+        ):
+            left = refunds_left.setdefault(payment, payment.amount)
+            if payment.currency_id.compare_amounts(left, 0) <= 0:
+                continue
+            wanted = currency._convert(
+                refund.amount_residual - refunded,
+                payment.currency_id,
+                refund.company_id,
+                payment.date,
+            )
+            used = min(left, wanted)
+            refunds_left[payment] = left - used
+            refunded += payment.currency_id._convert(
+                used, currency, refund.company_id, payment.date
+            )
+        return refunded
+
+    @api.model
+    def _relance_unbooked_receipts_left(self, payments):
+        """Payments registered but not booked, as credits: those matched to no invoice,
+        and what the others have left once their invoices are covered (the customer
+        paid more than them)."""
+        matched = payments.filtered("invoice_ids")
+        used = {}
+        allocation = matched.invoice_ids._relance_unbooked_allocation()
+        for (payment, invoice), covered in allocation.items():
+            used[payment] = used.get(payment, 0.0) + invoice.currency_id._convert(
+                covered, payment.currency_id, invoice.company_id, payment.date
+            )
+        credits = []
+        for payment in payments:
+            left = payment.amount - used.get(payment, 0.0)
+            if payment.currency_id.compare_amounts(left, 0) <= 0:
+                continue
+            partner = payment.partner_id.commercial_partner_id
+            credits.append(
+                (payment, partner, payment.company_id, payment.currency_id, left, self.browse())
+            )
+        return credits
 
     def _relance_credit_allocation(self):
         """{(credit source, invoice): part of the credit that covers the invoice, in the
