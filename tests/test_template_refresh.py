@@ -54,7 +54,7 @@ class TestTemplateRefresh(RelanceCase):
             },
             "mail_template_relance_firm": {"another shipped version"},
         }
-        names = self.migration.untouched_templates(self.env, shipped=old)
+        names = self.migration.untouched_templates(self.env, shipped=old, translations={})
         self.assertEqual(names, ["mail_template_relance_formal_notice"])
         self.migration.reload_templates(self.env, names)
         self.notice.invalidate_recordset()
@@ -64,3 +64,28 @@ class TestTemplateRefresh(RelanceCase):
             self.migration.fingerprint(*self.shipped_text),
         )
         self.assertIn("Our own words", self.firm.body_html, "customised: kept")
+
+    def test_a_text_customised_in_french_only_is_kept(self):
+        """The French user edits the French formal notice only: its English source is
+        still a shipped version, yet the template is the company's own and is kept."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.notice.write({"body_html": OLD_BODY})
+        french = "<div><p>Notre propre mise en demeure, signée du directeur financier.</p></div>"
+        self.notice.with_context(lang="fr_FR").write({"body_html": french})
+        old = {
+            "mail_template_relance_formal_notice": {
+                self.migration.fingerprint(self.notice.subject, OLD_BODY)
+            }
+        }
+        self.assertEqual(
+            self.migration.untouched_templates(self.env, shipped=old, translations={}), []
+        )
+        # Positive control: the same French text, had it been shipped, is refreshed.
+        subject_fr = self.notice.with_context(lang="fr_FR").subject
+        shipped_fr = {
+            "mail_template_relance_formal_notice": {self.migration.fingerprint(subject_fr, french)}
+        }
+        self.assertEqual(
+            self.migration.untouched_templates(self.env, shipped=old, translations=shipped_fr),
+            ["mail_template_relance_formal_notice"],
+        )

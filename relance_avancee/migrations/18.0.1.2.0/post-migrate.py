@@ -55,6 +55,32 @@ SHIPPED = {
     },
 }
 
+# The same for the French texts shipped in i18n/fr.po (a template is translated as a
+# whole: its French subject and body are one of these when nobody edited them).
+SHIPPED_TRANSLATIONS = {
+    "mail_template_relance_courteous": {
+        "1dee13766e69cbfd126a50b7a76f8156fd25c7439ce47ed63e5e41f380f49bd7",
+        "ddd93cb8c0e49792642c72e62c8b19f4cf074510e08052347a97da271c5d4bd1",
+        "fdd068ac74621d44d1a2a50dfdbd7d67524b685cd5860a68879119f2d8340618",
+    },
+    "mail_template_relance_firm": {
+        "1f1b20a3556ecf9f12c32643581226e27b71b5ff1118ce7d45a79070324381e7",
+        "2bd51395c492b0e1b2b997f811f4a3153e126aee48cca8e48184f521775af3a0",
+        "a6caedef03274a6174446c8b63298e59314d94655572669f0febd666ffcf010e",
+    },
+    "mail_template_relance_formal_notice": {
+        "49c0196a294c7dc1e2e4ae42e2a7c5d165781e2b1b9b522dbcbf758dc2b14a47",
+        "5fdf43fef7c91218f9965e24fb25efb3e9ad343a34937e3fd7a6890be18b7a92",
+        "7fc8c242d1ca2a57b8b56bff017902bd958271b2a8859cde1110522523d59cb2",
+    },
+    "mail_template_relance_preventive": {
+        "2da206d69b787b198f00dee39d7f21f652408a1caa0958403ea233f8074a6569",
+        "8b182a39d8dc028161aa5bf635431fc35f174ad3bbaddbb6737723ca9e5b3058",
+        "9d6c2019cf8a6c28edee754467bbf775184caa0253465a8ca8dbd3a45adae859",
+        "d0e35564f24f8903943e51aded076e02b109f757a2630d589a5f672d7b5853b3",
+    },
+}
+
 
 def fingerprint(subject, body):
     """A digest of what a template says, blind to how Odoo re-serialises HTML
@@ -91,9 +117,12 @@ def shipped_records(xml_bytes):
     return records
 
 
-def untouched_templates(env, shipped=None):
-    """xmlid names of our templates whose text is one of the shipped versions."""
+def untouched_templates(env, shipped=None, translations=None):
+    """xmlid names of our templates whose every language holds a text we shipped:
+    the source one of the shipped versions, each translation one of the shipped
+    translations (or a copy of the source). An edit in any language keeps it."""
     shipped = SHIPPED if shipped is None else shipped
+    translations = SHIPPED_TRANSLATIONS if translations is None else translations
     current = {
         name: fingerprint(*text) for name, text in shipped_records(DATA_FILE.read_bytes()).items()
     }
@@ -102,15 +131,29 @@ def untouched_templates(env, shipped=None):
         template = env.ref(f"relance_avancee.{name}", raise_if_not_found=False)
         if not template:
             continue
-        template = template.with_context(lang="en_US")
-        text = fingerprint(template.subject, template.body_html)
-        if text == current.get(name):
+        texts = stored_texts(env, template)
+        source = texts.pop("en_US", None)
+        if source is None or fingerprint(*source) == current.get(name):
             continue  # already the new text
-        if text in known:
+        accepted = {fingerprint(*source)} | translations.get(name, set())
+        if fingerprint(*source) in known and all(
+            fingerprint(*text) in accepted for text in texts.values()
+        ):
             names.append(name)
         else:
             _logger.info("Template %s was customised: kept as it is.", name)
     return names
+
+
+def stored_texts(env, template):
+    """{lang: (subject, body)} as stored, one per language (subject and body are
+    translated as a whole)."""
+    env.flush_all()
+    env.cr.execute("SELECT subject, body_html FROM mail_template WHERE id = %s", [template.id])
+    subjects, bodies = env.cr.fetchone()
+    subjects, bodies = subjects or {}, bodies or {}
+    source_subject = subjects.get("en_US", "")
+    return {lang: (subjects.get(lang, source_subject), body) for lang, body in bodies.items()}
 
 
 def reload_templates(env, names):
