@@ -116,3 +116,40 @@ class TestInstalments(RelanceCase):
         )
         with self.mock_mail_gateway():
             self.assertFalse(self.run_on(date(2026, 2, 20)).history_ids, "nothing overdue")
+
+    def test_a_consumer_owes_interest_only_on_the_instalments_a_notice_claimed(self):
+        """A consumer: interest at the legal rate (2.62 % in the first half of 2026)
+        runs from the formal notice, on what it claimed (Code civil 1231-6, 1344). The
+        notice of 10 February claimed the first instalment only (3,000.00); the second,
+        due 2 March, was never claimed. On 12 March: 3,000 x 2.62 % x 30 / 365 (11
+        February - 12 March) = 6.46, nothing on the 7,000.00."""
+        consumer = self.env["res.partner"].create(
+            {"name": "Jeanne Martin", "is_company": False, "email": "jeanne@example.com"}
+        )
+        self.assertEqual(consumer._relance_debtor_kind(), "individual")
+        invoice = self.init_invoice(
+            "out_invoice",
+            partner=consumer,
+            invoice_date=date(2026, 1, 1),
+            amounts=[10000.0],
+            taxes=[],
+        )
+        invoice.invoice_payment_term_id = self.term
+        invoice.action_post()
+        self.env["relance.history"].create(
+            {
+                "partner_id": consumer.id,
+                "move_ids": [(6, 0, invoice.ids)],
+                "channel": "formal_notice",
+                "date": date(2026, 2, 10),
+                "state": "done",
+                "amount_due": 3000.0,
+            }
+        )
+        penalty = invoice._relance_compute_penalty(date(2026, 3, 12))
+        self.assertEqual(penalty["interest"], 6.46)
+        self.assertEqual(
+            [(p["date_from"], p["days"], p["base"]) for p in penalty["periods"]],
+            [(date(2026, 2, 11), 30, 3000.0)],
+        )
+        self.assertEqual(penalty["indemnity"], 0.0, "no indemnity from a consumer")

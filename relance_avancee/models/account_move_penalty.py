@@ -141,14 +141,27 @@ class AccountMove(models.Model):
 
     def _relance_first_due_date(self):
         """Due date of the first instalment (the invoice's when paid in one)."""
-        return self._relance_instalments()[0][0] - timedelta(days=1)
+        return self._relance_instalment_schedule()[0][0]
 
     def _relance_instalments(self):
         """[(first day of interest, amount in the invoice's currency)] of each
-        instalment: interest on an instalment runs from the day after its own due date."""
-        return [
-            (day + timedelta(days=1), amount) for day, amount in self._relance_instalment_schedule()
-        ]
+        instalment: interest on an instalment runs from the day after its own due date;
+        for a consumer, from the day after the first formal notice that claimed it (one
+        sent on or after its due date: Code civil 1231-6, 1344), else not at all."""
+        schedule = self._relance_instalment_schedule()
+        if self._relance_debtor_kind() != "individual":
+            return [(day + timedelta(days=1), amount) for day, amount in schedule]
+        notices = sorted(
+            self.relance_history_ids.filtered(
+                lambda h: h.channel == "formal_notice" and h.state == "done"
+            ).mapped("date")
+        )
+        instalments = []
+        for day, amount in schedule:
+            claimed_by = next((notice for notice in notices if notice >= day), None)
+            if claimed_by:
+                instalments.append((claimed_by + timedelta(days=1), amount))
+        return instalments or [(schedule[-1][0] + timedelta(days=1), 0.0)]
 
     def _relance_interest_start(self, date_from=None):
         """First day of interest: after the first instalment's due date (B2B), after the

@@ -32,7 +32,8 @@ class MailTemplate(models.Model):
     def _relance_render_in_their_language(self, xmlid, record, add_context=None):
         """(subject, body) of the editable template ``xmlid`` rendered for ``record`` in
         the language the template computes (the customer's), whoever sends it."""
-        template = self.env.ref(xmlid).sudo()
+        # With the caller's rights: an editable template is code, never run as superuser.
+        template = self.env.ref(xmlid)
         res_id = record.id
         subject = template._render_field(
             "subject", [res_id], compute_lang=True, add_context=add_context
