@@ -49,7 +49,7 @@ def check_manager(env, message=None):
 
 def check_internal(env):
     """Raise unless the caller is an internal user (not portal, not public)."""
-    if not env.su and not env.user._is_internal():
+    if not env.su and not env.user.has_group("base.group_user"):
         raise AccessError(env._("Only internal users may do this."))
 
 

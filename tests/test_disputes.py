@@ -544,6 +544,17 @@ class TestDisputeAccess(DisputeCase):
         closing = self.invoice.message_ids.filtered(lambda m: "closed: dunning resumes" in m.body)
         self.assertEqual(closing.author_id, member.partner_id, "traced as the member")
 
+    def test_team_member_is_told_which_fields_only_collectors_change(self):
+        dispute = self.open_dispute(self.reason_price)
+        as_member = dispute.with_user(self.sales_admin)
+        # The message names the fields by their labels, in alphabetical order.
+        with self.assertRaisesRegex(
+            AccessError, "Only collectors can change Deadline, What the customer says of a dispute"
+        ):
+            as_member.write({"deadline": "2026-06-30", "description": "Late delivery"})
+        as_member.write({"resolution_note": "Positive control: a member's field"})
+        self.assertEqual(dispute.resolution_note, "Positive control: a member's field")
+
     def test_salesperson_reads_only(self):
         salesman = self._create_relance_user("disp_sales", ["sales_team.group_sale_salesman"])
         dispute = self.open_dispute(self.reason_defective)

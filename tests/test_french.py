@@ -123,9 +123,8 @@ class TestCustomerLanguageNotTheCollectors(FrenchMixin, RelanceCase):
 
     def test_invoice_duplicates_in_the_customers_language(self):
         invoice = self.make_invoice(self.customer, "2026-01-31", 500.0)
-        executor = self.env["relance.executor"].with_user(self.collector)
         with self.mock_mail_gateway():
-            message = executor._send_duplicates(invoice, self.customer)
+            message = invoice.with_user(self.collector)._relance_send_duplicates(self.customer)
         self.assertIn("Copie de vos factures", message.subject)
         self.assertIn("Veuillez trouver ci-joint", str(message.body))
 

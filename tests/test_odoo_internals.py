@@ -28,6 +28,7 @@ MAILER = "relance_avancee/models/relance_mailer.py"
 TEMPLATE = "relance_avancee/models/mail_template.py"
 EXECUTOR = "relance_avancee/models/relance_executor.py"
 DOCUMENTS = "relance_avancee/models/relance_documents.py"
+DUPLICATES = "relance_avancee/models/account_move_duplicates.py"
 
 # (Odoo model, method, the parameters we pass, our calling file).
 # Names before "*" are passed by position, in this order: they must be Odoo's first
@@ -82,7 +83,6 @@ CALLS = [
         MAILER,
     ),
     ("mail.followers", "_insert_followers", ("res_model", "res_ids", "partner_ids"), MAILER),
-    ("ir.model.data", "_xmlid_to_res_id", ("xmlid",), MAILER),
     (
         "mail.message",
         "_read_group",
@@ -94,7 +94,7 @@ CALLS = [
         "ir.actions.report",
         "_render_qweb_pdf",
         ("report_ref", "res_ids"),
-        EXECUTOR + ", relance_avancee_reports/models/relance_litigation.py",
+        DUPLICATES + ", relance_avancee_reports/models/relance_litigation.py",
     ),
     ("ir.actions.report", "_render_qweb_html", ("report_ref", "docids"), DOCUMENTS),
     (
@@ -103,7 +103,7 @@ CALLS = [
         ("report_ref", "data", "*", "res_ids"),
         DOCUMENTS,
     ),
-    ("account.move", "_get_invoice_report_filename", (), EXECUTOR),
+    ("account.move", "_get_invoice_report_filename", (), DUPLICATES),
     # Accounting
     (
         "account.move",
@@ -117,7 +117,6 @@ CALLS = [
         ("from_amount", "to_currency", "company", "date"),
         "relance_avancee/models/account_move.py and the other callers of the doc",
     ),
-    ("account.payment.register", "_create_payments", (), "relance_avancee/models/relance_demo.py"),
     # Channels, actions, run
     ("res.partner", "_message_sms", ("body", "*", "partner_ids"), EXECUTOR),
     ("ir.model", "_get_id", ("name",), EXECUTOR),
@@ -139,13 +138,11 @@ CALLS = [
         ("target", "notification_type", "message"),
         "relance_avancee/models/relance_run.py",
     ),
-    ("res.users", "_is_internal", (), "relance_avancee/access.py, " + MAILER),
     (
         "res.lang",
         "_lang_get",
         ("code",),
-        "relance_avancee/models/relance_demo.py, "
-        "relance_avancee_reports/wizards/relance_payment_terms_report.py",
+        "relance_avancee/models/relance_demo.py",
     ),
     # Reports and disputes
     (
@@ -191,18 +188,6 @@ FUNCTIONS = [
         "relance_avancee/models/batch_formats.py",
     ),
     ("odoo.tools.safe_eval", "check_values", ("d",), TEMPLATE),
-    (
-        "odoo.fields",
-        "Selection._description_selection",
-        ("env",),
-        "relance_avancee/models/relance_level.py and the other callers of the doc",
-    ),
-    (
-        "odoo.fields",
-        "Field._description_string",
-        ("env",),
-        "relance_avancee_disputes/models/relance_dispute.py",
-    ),
     ("odoo.sql_db", "db_connect", ("to",), "relance_avancee/models/relance_run.py"),
     (
         "odoo.tools.convert",
@@ -220,7 +205,12 @@ ATTRIBUTES = [
 # (Odoo model, method reading the key, context key, our file).
 CONTEXT_KEYS = [
     ("mail.activity", "create", "mail_activity_quick_update", EXECUTOR),
-    ("res.partner", "_notify_thread_by_email", "mail_notify_force_send", EXECUTOR),
+    (
+        "res.partner",
+        "_notify_thread_by_email",
+        "mail_notify_force_send",
+        DUPLICATES + ", relance_avancee/wizards/relance_call_outcome.py",
+    ),
     (
         "account.move",
         "_post",
@@ -389,7 +379,7 @@ class TestOdooInternals(RelanceTagged, TransactionCase):
             f"generator as {TEMPLATE} expects.",
         )
         partner = self.env["res.partner"].create({"name": "Recipient", "email": "r@example.com"})
-        subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        subtype = self.env.ref("mail.mt_comment").id
         data = self.env["mail.followers"]._get_recipient_data(
             None, "comment", subtype, pids=partner.ids
         )

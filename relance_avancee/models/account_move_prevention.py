@@ -45,7 +45,7 @@ class AccountMove(models.Model):
             problems.append(
                 _("%s pays only invoices that carry its purchase order reference.", partner.name)
             )
-        if not self.env["relance.executor"]._recipient(partner):
+        if not partner._relance_invoice_recipient():
             problems.append(
                 _("%s has no invoicing email address: the invoice may not reach it.", partner.name)
             )

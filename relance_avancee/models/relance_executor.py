@@ -162,17 +162,6 @@ class RelanceExecutor(models.AbstractModel):
         return keep
 
     @api.model
-    def _recipient(self, partner):
-        """The invoicing contact with an email, else the customer itself."""
-        invoice_contact = self.env["res.partner"].browse(
-            partner.address_get(["invoice"])["invoice"]
-        )
-        for candidate in (invoice_contact, partner):
-            if candidate.email:
-                return candidate
-        return self.env["res.partner"]
-
-    @api.model
     def _fallback_to_letter(self, entries):
         for entry in entries:
             if entry.partner_id.relance_channel_preference == "letter":
@@ -191,7 +180,7 @@ class RelanceExecutor(models.AbstractModel):
                     }
                 )
                 continue
-            recipient = self._recipient(entry.partner_id)
+            recipient = entry.partner_id._relance_invoice_recipient()
             if recipient:
                 entry.recipient_id = recipient
             else:
@@ -224,7 +213,7 @@ class RelanceExecutor(models.AbstractModel):
         """Emailed when the customer has an address, and always a registered letter:
         the collector prints it, posts it and notes its number on the action."""
         for entry in entries:
-            entry.recipient_id = self._recipient(entry.partner_id)
+            entry.recipient_id = entry.partner_id._relance_invoice_recipient()
         emailed = entries.filtered("recipient_id")
         self._post_emails(emailed, rendered)
         self._log_on_partners(
@@ -254,7 +243,7 @@ class RelanceExecutor(models.AbstractModel):
                         date=entry.date,
                         action=entry.display_name,
                     ),
-                    "user_id": self._collector(entry.partner_id).id,
+                    "user_id": entry.partner_id._relance_collector().id,
                     "automated": True,
                 }
                 for entry in entries
@@ -265,7 +254,7 @@ class RelanceExecutor(models.AbstractModel):
         """One call activity per customer for its collector, who finds them in the
         worklist and activities (no assignment email per call)."""
         model_id = self.env["ir.model"]._get_id("res.partner")
-        collectors = [self._collector(entry.partner_id) for entry in entries]
+        collectors = [entry.partner_id._relance_collector() for entry in entries]
         activities = (
             self.env["mail.activity"]
             .with_context(mail_activity_quick_update=True)
@@ -313,7 +302,7 @@ class RelanceExecutor(models.AbstractModel):
         partner = entry.partner_id
         partner.sudo().write({"relance_litigation": True})
         partner._relance_block(_("Litigation level reached (%s).", entry.level_id.name))
-        manager = self._litigation_manager(entry.company_id)
+        manager = entry.company_id._relance_litigation_manager()
         partner.activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=entry.date,
@@ -402,20 +391,6 @@ class RelanceExecutor(models.AbstractModel):
         invoices.invalidate_recordset(fields_written)
 
     @api.model
-    def _collector(self, partner):
-        return partner.relance_collector_id or partner.user_id or self.env.user
-
-    @api.model
-    def _litigation_manager(self, company):
-        group = self.env.ref("relance_avancee.group_relance_manager")
-        managers = group.users.filtered(lambda u: company in u.company_ids and u.active)
-        return managers[:1] or self.env.user
-
-    @api.model
-    def _format_amount(self, entry):
-        return entry.currency_id.format(entry.amount_due)
-
-    @api.model
     def _call_note(self, entry):
         script = entry.level_id.call_script or ""
         return Markup("%s%s") % (Markup(script), self._invoice_table(entry))
@@ -436,44 +411,9 @@ class RelanceExecutor(models.AbstractModel):
             _("Due date"),
             _("Residual"),
         )
-        total = escape(_("Total due: %s", self._format_amount(entry)))
+        total = escape(_("Total due: %s", entry.currency_id.format(entry.amount_due)))
         return Markup("<table class='table table-sm'>%s%s</table><p><b>%s</b></p>") % (
             header,
             rows,
             total,
-        )
-
-    @api.model
-    @api.model
-    def _send_duplicates(self, invoices, recipient):
-        """Email a copy of ``invoices`` (their PDF) to ``recipient`` at once."""
-        reports = self.env["ir.actions.report"]
-        attachments = self.env["ir.attachment"]
-        for invoice in invoices:
-            content, _report_type = reports._render_qweb_pdf(
-                "account.account_invoices", invoice.ids
-            )
-            attachments |= attachments.create(
-                {
-                    "name": f"{invoice._get_invoice_report_filename()}",
-                    "raw": content,
-                    "res_model": "account.move",
-                    "res_id": invoice.id,
-                    "mimetype": "application/pdf",
-                }
-            )
-        partner = invoices.commercial_partner_id[:1]
-        subject, body = self.env["mail.template"]._relance_render_in_their_language(
-            "relance_avancee.mail_template_relance_duplicates",
-            partner,
-            add_context={"invoices": invoices},
-        )
-        return partner.with_context(mail_notify_force_send=False).message_post(
-            subject=subject,
-            body=body,
-            partner_ids=recipient.ids,
-            attachment_ids=attachments.ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            email_layout_xmlid="mail.mail_notification_light",
         )

@@ -104,7 +104,7 @@ class RelanceLevel(models.Model):
 
     @api.depends("plan_id", "offset_days", "channel")
     def _compute_display_name(self):
-        channels = dict(self._fields["channel"]._description_selection(self.env))
+        channels = dict(self.fields_get(["channel"], ["selection"])["channel"]["selection"])
         for level in self:
             level.display_name = _(
                 "%(name)s (%(days)+d d, %(channel)s)",

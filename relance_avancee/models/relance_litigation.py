@@ -156,7 +156,7 @@ class RelanceLitigation(models.Model):
             return
         days = self.company_id.relance_litigation_review_days or 90
         review_date = start + timedelta(days=days)
-        manager = self.env["relance.executor"]._litigation_manager(self.company_id)
+        manager = self.company_id._relance_litigation_manager()
         activity = self.activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=review_date,

@@ -50,7 +50,7 @@ class RelanceMailer(models.AbstractModel):
         :return: {entry id: mail.message}
         """
         author_id, email_from = self._author()
-        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        note = self.env.ref("mail.mt_note").id
         values = {
             entry.id: {
                 **self._thread_values(entry.partner_id),
@@ -95,7 +95,7 @@ class RelanceMailer(models.AbstractModel):
     @api.model
     def _message_values(self, entries, rendered, partners):
         author_id, author_email = self._author()
-        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        comment = self.env.ref("mail.mt_comment").id
         company = self.env.company
         alias_domains = partners._mail_get_alias_domains(default_company=company)
         companies = partners._mail_get_companies(default=company)
@@ -179,7 +179,7 @@ class RelanceMailer(models.AbstractModel):
     @api.model
     def _recipients_data(self, recipients):
         """Odoo's recipient data, forced to email: a reminder is always emailed."""
-        subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        subtype = self.env.ref("mail.mt_comment").id
         data = self.env["mail.followers"]._get_recipient_data(
             None, "comment", subtype, pids=recipients.ids
         )[0]
@@ -209,11 +209,10 @@ class RelanceMailer(models.AbstractModel):
 
         Only real internal users: not the superuser of a scheduled run.
         """
-        executor = self.env["relance.executor"]
         by_collector = {}
         for partner in partners:
-            collector = executor._collector(partner)
-            if collector.active and collector._is_internal():
+            collector = partner._relance_collector()
+            if collector.active and collector.sudo().has_group("base.group_user"):
                 by_collector.setdefault(collector.partner_id, []).append(partner.id)
         followers = self.env["mail.followers"].sudo()
         for collector, partner_ids in by_collector.items():

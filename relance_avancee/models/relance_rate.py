@@ -56,7 +56,7 @@ class RelanceRate(models.Model):
 
     @api.depends("kind", "date_from", "rate")
     def _compute_display_name(self):
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        kinds = dict(self.fields_get(["kind"], ["selection"])["kind"]["selection"])
         for record in self:
             record.display_name = (
                 f"{kinds.get(record.kind, '')} {record.date_from}: {record.rate} %"
@@ -74,7 +74,7 @@ class RelanceRate(models.Model):
             limit=1,
         )
         if not rate:
-            kinds = dict(self._fields["kind"]._description_selection(self.env))
+            kinds = dict(self.fields_get(["kind"], ["selection"])["kind"]["selection"])
             raise UserError(
                 _(
                     "No %(kind)s is known for %(date)s. A manager must add it in "

@@ -170,7 +170,8 @@ class ResCompany(models.Model):
             try:
                 rates._get_rate(kind, day)
             except UserError:
-                missing.append(dict(rates._fields["kind"]._description_selection(self.env))[kind])
+                kinds = dict(rates.fields_get(["kind"], ["selection"])["kind"]["selection"])
+                missing.append(kinds[kind])
         if not missing:
             return False
         return _(

@@ -49,7 +49,6 @@ class ResPartner(models.Model):
             )
             .mapped("res_id")
         )
-        executor = self.env["relance.executor"]
         for partner, items in by_partner.items():
             items = [item for item in items if (partner.id, item[1].id) in debts]
             if not items or partner.id in already:
@@ -66,5 +65,5 @@ class ResPartner(models.Model):
                     )
                     for source, currency, amount in items
                 ),
-                user_id=executor._collector(partner).id,
+                user_id=partner._relance_collector().id,
             )

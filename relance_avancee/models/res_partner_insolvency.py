@@ -179,7 +179,7 @@ class ResPartner(models.Model):
             manager = (
                 self.env.user
                 if not self.env.su and company in self.env.user.company_ids
-                else self.env["relance.executor"]._litigation_manager(company)
+                else company._relance_litigation_manager()
             )
             self.with_company(company).activity_schedule(
                 "mail.mail_activity_data_todo",

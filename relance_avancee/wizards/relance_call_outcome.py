@@ -138,10 +138,10 @@ class RelanceCallOutcome(models.TransientModel):
         )
 
     def _apply_not_received(self):
-        recipient = self.env["relance.executor"]._recipient(self.partner_id.commercial_partner_id)
+        recipient = self.partner_id.commercial_partner_id._relance_invoice_recipient()
         if not recipient:
             raise UserError(_("The customer has no email address: add one to send the duplicates."))
-        self.env["relance.executor"]._send_duplicates(self.move_ids, recipient)
+        self.move_ids._relance_send_duplicates(recipient)
 
     def _apply_wrong_contact(self):
         self._schedule_call(fields.Date.context_today(self), _("Find the right contact"))
@@ -225,7 +225,7 @@ class RelanceCallOutcome(models.TransientModel):
     def _send_confirmation(self, entry):
         """Every call is confirmed in writing: by email, else by a letter to print."""
         partner = self.partner_id.commercial_partner_id
-        recipient = self.env["relance.executor"]._recipient(partner)
+        recipient = partner._relance_invoice_recipient()
         # The editable template, in the customer's language, whoever made the call.
         subject, body = self.env["mail.template"]._relance_render_in_their_language(
             "relance_avancee.mail_template_relance_call_confirmation",

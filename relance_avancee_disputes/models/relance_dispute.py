@@ -243,8 +243,9 @@ class RelanceDispute(models.Model):
             return
         refused = set(vals) - MEMBER_FIELDS
         if refused:
+            strings = self.fields_get(list(refused), ["string"])
             labels = ", ".join(
-                sorted(self._fields[name]._description_string(self.env) for name in refused)
+                sorted(strings.get(name, {}).get("string", name) for name in refused)
             )
             raise AccessError(
                 _(
@@ -420,7 +421,9 @@ class RelanceDispute(models.Model):
         # Team members outside accounting cannot write on invoices: the trace is ours.
         for move in self.move_ids.sudo():
             move.message_post(body=_("Dispute %s closed: dunning resumes.", self.name))
-        resolutions = dict(self._fields["resolution"]._description_selection(self.env))
+        resolutions = dict(
+            self.fields_get(["resolution"], ["selection"])["resolution"]["selection"]
+        )
         self._post_on_partner(
             _(
                 "Dispute %(name)s closed: %(resolution)s.",
@@ -487,10 +490,10 @@ class RelanceDispute(models.Model):
     def action_send_duplicate(self):
         self.ensure_one()
         self._check_open()
-        recipient = self.env["relance.executor"]._recipient(self.partner_id.commercial_partner_id)
+        recipient = self.partner_id.commercial_partner_id._relance_invoice_recipient()
         if not recipient:
             raise UserError(_("The customer has no email address: add one first."))
-        self.env["relance.executor"].sudo()._send_duplicates(self.move_ids.sudo(), recipient)
+        self.move_ids.sudo()._relance_send_duplicates(recipient)
         self.message_post(body=_("Duplicate of the invoices sent to %s.", recipient.email))
         self.action_resolve("duplicate_sent")
         return True

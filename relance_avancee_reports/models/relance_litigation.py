@@ -303,8 +303,14 @@ class RelanceLitigation(models.Model):
         """The claim declaration ("déclaration de créance") section of the summary."""
         customer = self.partner_id.commercial_partner_id
         currency = self.currency_id
-        kinds = dict(customer._fields["relance_insolvency_kind"]._description_selection(self.env))
-        natures = dict(self._fields["claim_nature"]._description_selection(self.env))
+        kinds = dict(
+            customer.fields_get(["relance_insolvency_kind"], ["selection"])[
+                "relance_insolvency_kind"
+            ]["selection"]
+        )
+        natures = dict(
+            self.fields_get(["claim_nature"], ["selection"])["claim_nature"]["selection"]
+        )
         if customer.relance_insolvency_claim_deadline:
             deadline = _(
                 "Declare the claim by: %s (two months from the BODACC publication, Code de "

@@ -113,8 +113,8 @@ class RelancePaymentTermsReport(models.TransientModel):
     def _report_lang(self):
         """The statutory table is published in French: in French when the language is
         installed, in the user's language otherwise."""
-        french = self.env["res.lang"]._lang_get("fr_FR")
-        return "fr_FR" if french and french.active else self.env.lang
+        installed = dict(self.env["res.lang"].get_installed())
+        return "fr_FR" if "fr_FR" in installed else self.env.lang
 
     def _report_values(self, table=None):
         """Everything the screen, the PDF and the XLSX show, in the model's order: the
