@@ -113,6 +113,11 @@ class TestLitigationFile(LitigationCase):
         with self.assertRaisesRegex(UserError, "definitively irrecoverable"):
             litigation.action_write_off()  # still being recovered
         litigation.action_close()  # the recovery failed
+        with self.assertRaisesRegex(UserError, "definitively irrecoverable"):
+            litigation.action_write_off()  # closed, but nothing proves the debt lost
+        litigation.write(
+            {"irrecoverable_proof": "no_assets", "irrecoverable_proof_date": date(2026, 6, 2)}
+        )
         with self.assertRaisesRegex(UserError, "write-off account"):
             litigation.action_write_off()
         self.company.relance_writeoff_account_id = loss
@@ -180,6 +185,9 @@ class TestLitigationWriteOff(RelanceCase):
             }
         )
         litigation.action_close()
+        litigation.write(
+            {"irrecoverable_proof": "no_assets", "irrecoverable_proof_date": date(2026, 6, 2)}
+        )
         return litigation
 
     def test_partly_paid_invoice_splits_loss_and_vat(self):

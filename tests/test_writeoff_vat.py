@@ -54,6 +54,10 @@ class TestWriteOffVat(RelanceCase):
             }
         )
         litigation.action_close()  # the recovery failed
+        # The bailiff found nothing to seize: the debt is definitively lost.
+        litigation.write(
+            {"irrecoverable_proof": "no_assets", "irrecoverable_proof_date": date(2026, 6, 2)}
+        )
         return litigation
 
     def grid(self, code):

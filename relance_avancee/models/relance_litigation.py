@@ -91,6 +91,20 @@ class RelanceLitigation(models.Model):
         help="How the claim is declared in the customer's insolvency proceedings: secured "
         "when a security or a privilege backs it (e.g. a retention of title clause).",
     )
+    irrecoverable_proof = fields.Selection(
+        [
+            ("no_assets", "Bailiff's report of no assets (procès-verbal de carence)"),
+            ("closed_insufficient", "Proceedings closed for insufficient assets"),
+            ("liquidator_certificate", "Liquidator's certificate of irrecoverability"),
+            ("other", "Other proof (described below)"),
+        ],
+        string="Proof Of Irrecoverability",
+        tracking=True,
+        help="What makes the debt definitively irrecoverable (CGI art. 272, "
+        "BOI-TVA-DED-40-10-10): without it, a closed file is not a loss the VAT can follow.",
+    )
+    irrecoverable_proof_date = fields.Date(string="Proof Dated", tracking=True)
+    irrecoverable_proof_note = fields.Char(string="Proof Reference", tracking=True)
     export_attachment_id = fields.Many2one("ir.attachment", string="Exported File", readonly=True)
 
     @api.depends("amount_principal", "amount_interest", "amount_indemnity")
@@ -249,9 +263,11 @@ class RelanceLitigation(models.Model):
         if not self._writeoff_irrecoverable():
             raise UserError(
                 _(
-                    "A debt is written off only once it is definitively irrecoverable: close "
-                    "the litigation file as lost first, or record the customer's compulsory "
-                    "liquidation (liquidation judiciaire)."
+                    "A debt is written off only once it is definitively irrecoverable: record "
+                    "the customer's compulsory liquidation (liquidation judiciaire), or close "
+                    "the litigation file with its proof of irrecoverability (bailiff's report "
+                    "of no assets, proceedings closed for insufficient assets, liquidator's "
+                    "certificate) and the proof's date."
                 )
             )
         account = self.company_id.relance_writeoff_account_id
@@ -297,14 +313,16 @@ class RelanceLitigation(models.Model):
         return True
 
     def _writeoff_irrecoverable(self):
-        """Definitively irrecoverable: the file was closed without recovery, or the
-        customer is in compulsory liquidation (from its judgment on)."""
+        """Definitively irrecoverable: the file was closed without recovery with a dated
+        proof of it, or the customer is in compulsory liquidation (from its judgment on).
+        A file closed after a settlement or simply dropped is not a loss."""
         self.ensure_one()
         customer = self.partner_id.commercial_partner_id
         in_liquidation = (
             customer.relance_insolvency_kind == "liquidation" and customer.relance_insolvency_date
         )
-        return self.state == "closed" or bool(in_liquidation)
+        proven = self.irrecoverable_proof and self.irrecoverable_proof_date
+        return (self.state == "closed" and bool(proven)) or bool(in_liquidation)
 
     def _writeoff_refund(self, invoice, amount, account):
         """Draft credit note of ``amount`` (invoice currency, taxes included) on
