@@ -11,6 +11,8 @@ class TestInsolvency(RelanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # A creditor in metropolitan France: two months to declare (R622-24).
+        cls.company.country_id = cls.env.ref("base.fr")
         cls.manager = cls._create_relance_user(
             "insolvency_mgr", ["relance_avancee.group_relance_manager"]
         )
@@ -45,6 +47,15 @@ class TestInsolvency(RelanceCase):
         self.assertFalse(self.invoice.relance_penalty_ids)
         self.customer._relance_block("formal notice")
         self.assertFalse(self.customer.relance_blocked, "no block under the legal stay")
+
+    def test_a_creditor_outside_metropolitan_france_has_four_months(self):
+        """R622-24: the two months are extended by two for a creditor who does not
+        live in metropolitan France (Martinique has its own country code)."""
+        self._open_proceedings()
+        self.company.country_id = self.env.ref("base.mq")
+        self.customer.invalidate_recordset(["relance_insolvency_claim_deadline"])
+        # BODACC publication 25 March 2026 + four months
+        self.assertEqual(self.customer.relance_insolvency_claim_deadline, date(2026, 7, 25))
 
     def test_claim_to_declare_with_the_figures_as_of_the_judgment(self):
         self._open_proceedings()

@@ -22,6 +22,8 @@ class TestInsolvencyDeclaration(RelanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # A creditor in metropolitan France: two months to declare (R622-24).
+        cls.company.country_id = cls.env.ref("base.fr")
         cls.manager = cls._create_relance_user("declaration_mgr", MANAGER_GROUPS)
         cls.liquidator = cls.env["res.partner"].create({"name": "Maître Lefèvre"})
         # A: 10,000.00 due 31 January, unpaid.

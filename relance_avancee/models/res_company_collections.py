@@ -1,9 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
+from .res_partner_insolvency import CLAIM_DECLARATION_MONTHS
+
+# A creditor established outside metropolitan France gets two more months to declare
+# its claim (Code de commerce R622-24): overseas departments have their own countries.
+METROPOLITAN_FRANCE = "FR"
+
 
 class ResCompany(models.Model):
-    """Who handles the company's litigation files."""
+    """Who handles the company's litigation files, and its claims' declaration time."""
 
     _inherit = "res.company"
 
@@ -12,3 +18,11 @@ class ResCompany(models.Model):
         group = self.env.ref("relance_avancee.group_relance_manager")
         managers = group.users.filtered(lambda u: self in u.company_ids and u.active)
         return managers[:1] or self.env.user
+
+    def _relance_claim_declaration_months(self):
+        """Months to declare a claim from the BODACC publication (R622-24): two, four
+        for a creditor established outside metropolitan France."""
+        self.ensure_one()
+        if self.country_id.code == METROPOLITAN_FRANCE:
+            return CLAIM_DECLARATION_MONTHS
+        return CLAIM_DECLARATION_MONTHS + 2

@@ -46,11 +46,13 @@ class ResPartner(models.Model):
     )
 
     @api.depends("relance_insolvency_publication_date", "relance_insolvency_date")
+    @api.depends_context("company")
     def _compute_relance_insolvency_claim_deadline(self):
+        months = self.env.company._relance_claim_declaration_months()
         for partner in self:
             start = partner.relance_insolvency_publication_date
             partner.relance_insolvency_claim_deadline = start and fields.Date.add(
-                start, months=CLAIM_DECLARATION_MONTHS
+                start, months=months
             )
 
     def write(self, vals):
@@ -107,7 +109,8 @@ class ResPartner(models.Model):
         invoices = moves.search(
             [
                 *moves._relance_open_invoice_domain(partners=partner, company=company),
-                ("invoice_date", "<=", judgment),
+                # Born before the opening: the judgment takes effect from 0h on its day.
+                ("invoice_date", "<", judgment),
             ],
             order="company_id, invoice_date_due, id",
         )
@@ -173,7 +176,8 @@ class ResPartner(models.Model):
 
     def _relance_schedule_claim_declaration(self):
         deadline = self.relance_insolvency_claim_deadline or fields.Date.add(
-            self.relance_insolvency_date, months=CLAIM_DECLARATION_MONTHS
+            self.relance_insolvency_date,
+            months=self.env.company._relance_claim_declaration_months(),
         )
         for company, (principal, interest) in self._relance_claim_figures().items():
             manager = (
