@@ -8,7 +8,7 @@ from odoo.tests import TransactionCase
 
 from odoo.addons.relance_avancee.models.relance_demo import AMOUNTS, CUSTOMERS
 
-from .common import RelanceTagged
+from .common import RelanceTagged, requires_addons
 
 
 class TestDemoData(RelanceTagged, TransactionCase):
@@ -273,6 +273,7 @@ class TestDemoData(RelanceTagged, TransactionCase):
         )
         return self.env["relance.kpi.dashboard"].browse(action["res_id"])
 
+    @requires_addons("relance_avancee_reports")
     def test_kpis_believable_on_the_day_of_install(self):
         kpi = self.env["relance.kpi"]
         start = self.today - timedelta(days=119)
@@ -288,6 +289,7 @@ class TestDemoData(RelanceTagged, TransactionCase):
         self.assertGreater(channels["email"]["share_30"], channels["letter"]["share_30"])
         self.assertGreater(channels["letter"]["share_30"], 0)
 
+    @requires_addons("relance_avancee_reports")
     def test_kpi_dashboard_opens_with_its_figures(self):
         board = self._board()
         self.assertEqual(board.company_id, self.company)

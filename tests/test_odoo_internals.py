@@ -262,7 +262,10 @@ def signature_problem(function, used):
 class TestOdooInternals(RelanceTagged, TransactionCase):
     """The private Odoo APIs of docs/odoo-internals.md still have the shape we use."""
 
-    def _model_class(self, model):
+    def _model_class(self, model, caller=""):
+        if model not in self.env and not caller.startswith("relance_avancee/"):
+            # A model of the reports or disputes addon: CI also installs the base alone.
+            self.skipTest(f"{model} belongs to an addon that is not installed")
         self.assertIn(model, self.env, f"Odoo model {model} is missing ({DOC}).")
         return type(self.env[model])
 
@@ -271,7 +274,7 @@ class TestOdooInternals(RelanceTagged, TransactionCase):
             with self.subTest(api=f"{model}.{name}"):
                 if name == "_message_sms" and "sms.sms" not in self.env:
                     self.skipTest("sms is not installed: the SMS channel is unavailable")
-                klass, method = odoo_definition(self._model_class(model), name)
+                klass, method = odoo_definition(self._model_class(model, caller), name)
                 self.assertIsNotNone(
                     method,
                     f"Odoo no longer defines {model}.{name}, which {caller} calls: "
@@ -288,7 +291,7 @@ class TestOdooInternals(RelanceTagged, TransactionCase):
     def test_methods_we_override_still_exist_with_our_parameters(self):
         for model, name, caller in OVERRIDES:
             with self.subTest(api=f"{model}.{name}"):
-                model_class = self._model_class(model)
+                model_class = self._model_class(model, caller)
                 ours = [
                     vars(k)[name]
                     for k in model_class.__mro__
@@ -334,7 +337,7 @@ class TestOdooInternals(RelanceTagged, TransactionCase):
     def test_attributes_we_read_still_exist(self):
         for model, name, caller in ATTRIBUTES:
             with self.subTest(api=f"{model}.{name}"):
-                klass, _value = odoo_definition(self._model_class(model), name)
+                klass, _value = odoo_definition(self._model_class(model, caller), name)
                 self.assertIsNotNone(
                     klass,
                     f"Odoo no longer defines {model}.{name}, which {caller} reads to decide "
@@ -346,7 +349,7 @@ class TestOdooInternals(RelanceTagged, TransactionCase):
             with self.subTest(api=f"{model}.{reader} reads {key}"):
                 classes = [
                     k
-                    for k in self._model_class(model).__mro__
+                    for k in self._model_class(model, caller).__mro__
                     if reader in vars(k) and not k.__module__.startswith(OUR_PACKAGE)
                 ]
                 sources = "".join(inspect.getsource(vars(k)[reader]) for k in classes)
