@@ -234,9 +234,9 @@ class RelanceExecutor(models.AbstractModel):
                     "res_id": entry.partner_id.id,
                     "activity_type_id": todo.id,
                     "date_deadline": entry.date,
-                    "summary": _("Send the formal notice by registered letter"),
+                    "summary": self.env._("Send the formal notice by registered letter"),
                     "note": Markup("<p>%s</p>")
-                    % _(
+                    % self.env._(
                         "Print the formal notice of %(date)s (dunning action %(action)s), send "
                         "it by registered letter with acknowledgement of receipt and write the "
                         "letter's number and date on the action.",
@@ -265,7 +265,7 @@ class RelanceExecutor(models.AbstractModel):
                         "res_id": entry.partner_id.id,
                         "activity_type_id": entry.level_id._call_activity_type().id,
                         "date_deadline": entry.date,
-                        "summary": _("Collection call: %s", entry.level_id.name),
+                        "summary": self.env._("Collection call: %s", entry.level_id.name),
                         "note": self._call_note(entry),
                         "user_id": user.id,
                         "automated": True,

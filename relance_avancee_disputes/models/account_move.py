@@ -73,7 +73,7 @@ class AccountMove(models.Model):
     def _relance_same_cause_texts(self, disputes):
         partner = self.commercial_partner_id
         return [
-            _(
+            self.env._(
                 "%(partner)s has an open dispute for the same cause: %(reason)s.",
                 partner=partner.name,
                 reason=reason.name,

@@ -267,7 +267,7 @@ class RelanceLitigation(models.Model):
             _("Invoices:"),
         ]
         lines += [
-            _(
+            self.env._(
                 "- %(name)s of %(date)s, due %(due)s: %(total)s (residual %(residual)s)",
                 name=inv.name,
                 date=inv.invoice_date,
@@ -343,7 +343,7 @@ class RelanceLitigation(models.Model):
             ),
         ]
         lines += [
-            _(
+            self.env._(
                 "- %(name)s of %(date)s, due %(due)s: principal %(principal)s, interest "
                 "%(interest)s, indemnity %(indemnity)s, total %(total)s",
                 name=line["move"].name,

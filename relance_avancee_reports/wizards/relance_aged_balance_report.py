@@ -104,7 +104,7 @@ class RelanceAgedBalanceReport(models.TransientModel):
         records = self.env[model].browse([key for key in groups if key])
         names = dict(zip(records.ids, records.mapped("display_name"), strict=True))
         return sorted(
-            ((names.get(key) or _("None"), values) for key, values in groups.items()),
+            ((names.get(key) or self.env._("None"), values) for key, values in groups.items()),
             key=lambda item: (-item[1]["total"], item[0]),
         )
 
