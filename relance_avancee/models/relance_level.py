@@ -71,6 +71,20 @@ class RelanceLevel(models.Model):
         string="Block Customer",
         help="Block new sales to the customer from this step on.",
     )
+    call_above_amount = fields.Float(
+        string="Call Instead Above",
+        digits="Account",
+        help="Written steps (email, letter, SMS): when the customer's amount due at this "
+        "step reaches this amount (company currency), the collector calls instead. "
+        "Large receivables deserve a call. 0: never.",
+    )
+    email_below_amount = fields.Float(
+        string="Email Instead Below",
+        digits="Account",
+        help="Phone steps: when the customer's amount due at this step is below this "
+        "amount (company currency), an email with the step's template goes instead of a "
+        "call. 0: never.",
+    )
     preventive = fields.Boolean(compute="_compute_preventive")
     ask_confirmation = fields.Boolean(
         string="Ask the Customer to Confirm",
@@ -113,7 +127,26 @@ class RelanceLevel(models.Model):
                 channel=channels.get(level.channel, ""),
             )
 
-    @api.constrains("channel", "mail_template_id", "activity_type_id")
+    def _relance_channel_for(self, amount):
+        """(channel, reason or False): how this step reaches a customer who owes
+        ``amount`` (company currency) at it. The one rule of the amount-based switch:
+        large receivables go to the phone, small ones to writing."""
+        self.ensure_one()
+        currency = self.plan_id.company_id.currency_id or self.env.company.currency_id
+        written = self.channel in ("email", "letter", "sms")
+        if written and self.call_above_amount and amount >= self.call_above_amount:
+            return "phone", self.env._(
+                "Large receivable (%s or more): a call instead of writing.",
+                currency.format(self.call_above_amount),
+            )
+        if self.channel == "phone" and self.email_below_amount and amount < self.email_below_amount:
+            return "email", self.env._(
+                "Small amount (below %s): an email instead of a call.",
+                currency.format(self.email_below_amount),
+            )
+        return self.channel, False
+
+    @api.constrains("channel", "mail_template_id", "activity_type_id", "email_below_amount")
     def _check_channel_requirements(self):
         for level in self:
             if level.channel in TEMPLATE_CHANNELS and not level.mail_template_id:
@@ -125,6 +158,14 @@ class RelanceLevel(models.Model):
                     _(
                         'Level "%s" is a phone call: choose the activity type '
                         "that the collector receives.",
+                        level.name,
+                    )
+                )
+            if level.email_below_amount and not level.mail_template_id:
+                raise ValidationError(
+                    _(
+                        'Level "%s" emails small amounts instead of calling: choose its '
+                        "email template.",
                         level.name,
                     )
                 )

@@ -354,13 +354,15 @@ class RelanceRun(models.Model):
 
     def _history_values(self, decision):
         level = decision["level"]
+        channel, reason = level._relance_channel_for(decision["amount"])
         return {
             "run_id": self.id,
             "company_id": self.company_id.id,
             "partner_id": decision["partner"].id,
             "move_ids": [fields.Command.set(decision["moves"].ids)],
             "level_id": level.id,
-            "channel": level.channel,
+            "channel": channel,
+            "fallback_reason": reason,
             "date": self.date,
             "state": "planned",
             "to_validate": not level.auto_execute,
