@@ -89,3 +89,26 @@ class TestTemplateRefresh(RelanceCase):
             self.migration.untouched_templates(self.env, shipped=old, translations=shipped_fr),
             ["mail_template_relance_formal_notice"],
         )
+
+
+class TestRateKindRemoved(RelanceCase):
+    def test_rates_of_a_private_creditor_leave(self):
+        """18.0.1.2.0 pre-migration: the rows of the removed rate kind are deleted, the
+        others stay."""
+        spec = importlib.util.spec_from_file_location(
+            "relance_pre_migrate", MIGRATION.with_name("pre-migrate.py")
+        )
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        self.env["relance.rate"].flush_model()
+        self.env.cr.execute(
+            "INSERT INTO relance_rate (kind, date_from, rate) VALUES "
+            "('legal_individual', '2030-01-01', 9.99) RETURNING id"
+        )
+        removed = self.env.cr.fetchone()[0]
+        kept = self.env["relance.rate"].search_count([])
+        module.migrate(self.env.cr, "18.0.1.1.0")
+        self.env.cr.execute("SELECT id FROM relance_rate WHERE id = %s", [removed])
+        self.assertFalse(self.env.cr.fetchall())
+        self.env.invalidate_all()
+        self.assertEqual(self.env["relance.rate"].search_count([]), kept - 1, "the others stay")

@@ -2,10 +2,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# The legal interest rate for a creditor who is a natural person acting outside any
+# profession never applies to a company dunning its customers: only "other cases".
 RATE_KINDS = [
     ("ecb", "ECB main refinancing rate"),
     ("legal_pro", "Legal interest rate (other cases)"),
-    ("legal_individual", "Legal interest rate (creditor is an individual)"),
 ]
 
 
