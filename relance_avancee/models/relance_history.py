@@ -176,13 +176,17 @@ class RelanceHistory(models.Model):
         engine = self.env["relance.engine"]
         for entry in self:
             # What the action claims: instalments falling due later are not included.
-            claimed = engine._claimed_amounts(
-                entry.move_ids,
-                entry.level_id,
-                entry.date or fields.Date.context_today(entry),
-                due,
-                in_company_currency=False,
-            )
+            # A preventive reminder lists what falls due, each line its amount due.
+            if entry.level_id.preventive:
+                claimed = due
+            else:
+                claimed = engine._claimed_amounts(
+                    entry.move_ids,
+                    entry.level_id,
+                    entry.date or fields.Date.context_today(entry),
+                    due,
+                    in_company_currency=False,
+                )
             totals = defaultdict(float)
             for move in entry.move_ids:
                 totals[move.currency_id] += claimed.get(move.id, 0.0)
