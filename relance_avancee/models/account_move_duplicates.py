@@ -25,9 +25,10 @@ class AccountMove(models.Model):
                 }
             )
         partner = self.commercial_partner_id[:1]
+        # Rendered for the contact who reads it, in that contact's language.
         subject, body = self.env["mail.template"]._relance_render_in_their_language(
             "relance_avancee.mail_template_relance_duplicates",
-            partner,
+            recipient,
             add_context={"invoices": self},
         )
         return partner.with_context(mail_notify_force_send=False).message_post(
