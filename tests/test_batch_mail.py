@@ -182,3 +182,25 @@ class TestBatchedReminders(FrenchMixin, RelanceCase):
         self.assertIn(self.collector.partner_id, self.customer.message_partner_ids)
         robot = self.env.ref("base.partner_root")
         self.assertNotIn(robot, (self.customer | self.french).message_partner_ids)
+
+
+class TestBatchedNotes(RelanceCase):
+    def test_two_actions_of_one_customer_get_a_note_each(self):
+        """Odoo's batch logging writes one note per record and call: two actions of the
+        same customer in one batch still get their own note."""
+        History = self.env["relance.history"]
+        other = self.customer.copy({"name": "Autre Client"})
+        entries = History.create(
+            [
+                {"partner_id": partner.id, "channel": "letter", "date": "2026-02-01"}
+                for partner in (self.customer, self.customer, other)
+            ]
+        )
+        bodies = {entry.id: f"Note {index}" for index, entry in enumerate(entries)}
+        messages = self.env["relance.mailer"]._post_notes(entries, bodies)
+        self.assertEqual(len({message.id for message in messages.values()}), 3)
+        for index, entry in enumerate(entries):
+            message = messages[entry.id]
+            self.assertEqual((message.model, message.res_id), ("res.partner", entry.partner_id.id))
+            self.assertIn(f"Note {index}", str(message.body))
+            self.assertEqual(message.subtype_id, self.env.ref("mail.mt_note"))

@@ -52,6 +52,7 @@ CALLS = [
     ("res.partner", "_mail_get_alias_domains", ("*", "default_company"), MAILER),
     ("res.partner", "_mail_get_companies", ("*", "default"), MAILER),
     ("res.partner", "_notify_get_reply_to", ("*", "default"), MAILER),
+    ("res.partner", "_message_log_batch", ("bodies", "*", "author_id", "email_from"), MAILER),
     (
         "res.partner",
         "_notify_by_email_get_base_mail_values",

@@ -44,26 +44,36 @@ class RelanceMailer(models.AbstractModel):
 
     @api.model
     def _post_notes(self, entries, bodies):
-        """Internal notes on the customers' chatter (no one is notified).
+        """Internal notes on the customers' chatter (no one is notified), through Odoo's
+        own batch logging (``mail.thread._message_log_batch``): one note per record
+        and call, so the entries go in rounds where each customer appears once.
 
         :param bodies: {entry id: Markup}
         :return: {entry id: mail.message}
         """
         author_id, email_from = self._author()
-        note = self.env.ref("mail.mt_note").id
-        values = {
-            entry.id: {
-                **self._thread_values(entry.partner_id),
-                "author_id": author_id,
-                "email_from": email_from,
-                "body": bodies[entry.id],
-                "message_type": "notification",
-                "subtype_id": note,
-            }
-            for entry in entries
-        }
-        messages = self.env["mail.message"].sudo().create(list(values.values()))
-        return dict(zip(values, messages, strict=True))
+        messages = {}
+        waiting = list(entries)
+        while waiting:
+            round_, waiting, seen = [], [], set()
+            for entry in entries:
+                if entry.id in messages:
+                    continue
+                if entry.partner_id.id in seen:
+                    waiting.append(entry)
+                    continue
+                seen.add(entry.partner_id.id)
+                round_.append(entry)
+            partners = self.env["res.partner"].browse([e.partner_id.id for e in round_])
+            logged = partners._message_log_batch(
+                {entry.partner_id.id: bodies[entry.id] for entry in round_},
+                author_id=author_id,
+                email_from=email_from,
+            )
+            by_partner = {message.res_id: message for message in logged}
+            for entry in round_:
+                messages[entry.id] = by_partner[entry.partner_id.id].with_env(self.env)
+        return messages
 
     # --- messages ------------------------------------------------------------
 
