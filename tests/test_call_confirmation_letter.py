@@ -115,3 +115,14 @@ class TestCallConfirmationLetter(FrenchMixin, RelanceHttpCase):
             self.env["relance.history"].search([("partner_id", "=", self.customer.id)]),
             "nothing half-done",
         )
+
+    def test_an_address_to_check_after_a_bounce_gets_a_letter_too(self):
+        """The customer's address bounced: nothing more goes to it, the call is
+        confirmed by letter (positive control: the same customer, address fixed, gets
+        an email)."""
+        self.assertTrue(self.customer._relance_invoice_recipient())
+        self.customer.relance_email_to_check = True
+        self.assertFalse(self.customer._relance_invoice_recipient())
+        call = self._log_promise()
+        self.assertEqual(call.confirmation_letter_ids.channel, "letter")
+        self.assertFalse(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids))

@@ -8,7 +8,11 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     def _relance_invoice_recipient(self):
-        """The invoicing contact with an email, else the customer itself; none without."""
+        """The invoicing contact with an email, else the customer itself; none without,
+        nor while the address is to be checked after a bounce (a formal notice then goes
+        by registered letter only, a call is confirmed by letter)."""
+        if self.relance_email_to_check:
+            return self.browse()
         invoice_contact = self.browse(self.address_get(["invoice"])["invoice"])
         for candidate in (invoice_contact, self):
             if candidate.email:
