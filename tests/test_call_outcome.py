@@ -224,3 +224,21 @@ class TestManualActions(RelanceCase):
         self.assertEqual(entry.move_ids, invoice)
         self.assertEqual(entry.level_id, self.standard_plan.level_ids.sorted("sequence")[0])
         self.assertEqual(entry.state, "done")
+
+
+@freeze_time("2026-02-15")
+class TestPromiseCurrency(RelanceCase):
+    def test_promised_amount_defaults_to_the_company_currency(self):
+        """An invoice of 1,000.00 in another currency: the promise is written (and
+        judged) in the company's currency, so its default is the converted amount."""
+        other = self.setup_other_currency("EUR")
+        invoice = self.make_invoice(self.customer, "2026-01-31", 1000.0, currency=other)
+        wizard = Form(
+            self.env["relance.call.outcome"]
+            .with_user(self.collector)
+            .with_context(default_partner_id=self.customer.id)
+        )
+        converted = invoice.amount_residual_signed
+        self.assertNotEqual(converted, 1000.0, "another rate than 1")
+        self.assertEqual(wizard.currency_id, self.company.currency_id)
+        self.assertAlmostEqual(wizard.promise_amount, converted, places=2)

@@ -205,6 +205,11 @@ class AccountMove(models.Model):
             amounts[invoice.id] = max(amounts[invoice.id] - covered, 0.0)
         return amounts
 
+    def _relance_company_amount_due(self):
+        """What these invoices still owe in all, in company currency (a history entry's
+        amount, a promise's default)."""
+        return sum(self._relance_amount_due_map(in_company_currency=True).values())
+
     def _relance_unbooked_allocation(self):
         """{(payment, invoice): part of the payment that covers the invoice, in the
         invoice's currency} for the payments registered but not booked of these invoices.

@@ -58,7 +58,8 @@ class RelanceCallOutcome(models.TransientModel):
             values["move_ids"] = [fields.Command.set(partner._relance_overdue_invoices().ids)]
         if "promise_amount" in fields_list and values.get("move_ids"):
             moves = self.env["account.move"].browse(values["move_ids"][0][2])
-            values["promise_amount"] = sum(moves.mapped("relance_amount_due"))
+            # In the company's currency, as the promise is written and judged.
+            values["promise_amount"] = moves._relance_company_amount_due()
         return values
 
     @api.constrains("partner_id", "move_ids", "history_id")
@@ -177,7 +178,7 @@ class RelanceCallOutcome(models.TransientModel):
                 "date": when,
                 "state": "planned",
                 "executed": True,
-                "amount_due": history.amount_due or sum(self.move_ids.mapped("relance_amount_due")),
+                "amount_due": history.amount_due or self.move_ids._relance_company_amount_due(),
                 "user_id": self.env.user.id,
                 "activity_id": partner.activity_schedule(
                     activity_type_id=self.env.ref(
@@ -217,7 +218,7 @@ class RelanceCallOutcome(models.TransientModel):
                     "move_ids": [fields.Command.set(self.move_ids.ids)],
                     "channel": "phone",
                     "executed": True,
-                    "amount_due": sum(self.move_ids.mapped("relance_amount_due")),
+                    "amount_due": self.move_ids._relance_company_amount_due(),
                 }
             )
         return entry
