@@ -147,13 +147,19 @@ class AccountMove(models.Model):
         """
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")
         credits = self._relance_open_credits(invoices.commercial_partner_id, invoices.company_id)
+        return self._relance_spread_credits(credits, invoices.company_id)
+
+    @api.model
+    def _relance_spread_credits(self, credits, companies):
+        """The allocation of ``credits`` (``_relance_open_credits``) over all the open
+        invoices of their customers in ``companies``."""
         if not credits:
             return {}
         partners = self.env["res.partner"].union(*(credit[1] for credit in credits))
         candidates = self.sudo().search(
             [
                 *self._relance_open_invoice_domain(partners),
-                ("company_id", "in", invoices.company_id.ids),
+                ("company_id", "in", companies.ids),
             ]
         )
         left = {invoice: invoice.amount_residual for invoice in candidates}
@@ -188,13 +194,8 @@ class AccountMove(models.Model):
         credits = self._relance_open_credits(partners, company)
         if not credits:
             return {}
-        invoices = self.sudo().search(
-            self._relance_open_invoice_domain(
-                self.env["res.partner"].union(*(credit[1] for credit in credits)), company
-            )
-        )
         allocated = defaultdict(float)
-        for (source, _invoice), covered in invoices._relance_credit_allocation().items():
+        for (source, _invoice), covered in self._relance_spread_credits(credits, company).items():
             allocated[source] += covered  # same currency as the credit
         left = defaultdict(float)
         for source, partner, _company, currency, amount, _reversed in credits:
