@@ -41,4 +41,5 @@ from . import res_partner_mail_feedback
 from . import res_partner_call_screen
 from . import res_partner_debtor
 from . import res_partner_insolvency
+from . import res_partner_payer_score
 from . import sale_order
