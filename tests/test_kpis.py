@@ -1,5 +1,7 @@
 from datetime import date
 
+from odoo.tools.misc import formatLang
+
 from .common import RelanceCase
 
 AS_OF = date(2026, 3, 31)
@@ -226,6 +228,42 @@ class TestCollectionKpis(RelanceCase):
             lambda e: e.group_by == "typology" and e.typology_id == risk
         )
         self.assertEqual((line.count, line.share_7, line.cost), (1, 33.3, 14.0))
+
+    def test_dashboard_chart_of_cash_collected_per_channel_and_week(self):
+        """Email of 16 Feb on I3: 1,000 paid on Friday 20 Feb (week of Monday 16 Feb).
+        Call of 20 March on I2: 500 paid on Wednesday 1 April (week of Monday 30 March).
+        1 Jan - 10 April touches the 15 weeks from Monday 29 Dec to Monday 6 April; the
+        email's bar is the highest (160 px), the call's half of it (80 px)."""
+        self._history(self.i3, "email", date(2026, 2, 16), 1000.0)
+        self._history(self.i2, "phone", date(2026, 3, 20), 2000.0)
+        dashboard = self.env["relance.kpi.dashboard"].create(
+            {"date_from": date(2026, 1, 1), "date_to": date(2026, 4, 10)}
+        )
+        dashboard.action_refresh()
+        self.assertEqual(
+            {(line.week, line.channel): line.amount for line in dashboard.collect_line_ids},
+            {(date(2026, 2, 16), "email"): 1000.0, (date(2026, 3, 30), "phone"): 500.0},
+        )
+        chart = str(dashboard.collect_chart)
+        self.assertEqual(chart.count('class="o_relance_chart_bar"'), 15)
+        currency = self.company.currency_id
+        email_amount = formatLang(self.env, 1000.0, currency_obj=currency)
+        phone_amount = formatLang(self.env, 500.0, currency_obj=currency)
+        self.assertIn(f'title="Email: {email_amount}" style="height:160px', chart)
+        self.assertIn(f'title="Phone call: {phone_amount}" style="height:80px', chart)
+        # A week with nothing collected is an empty bar, not a missing one; the legend
+        # names the two channels that collected.
+        self.assertEqual(chart.count("o_relance_chart_segment"), 2)
+        self.assertIn("Email</span>", chart)
+        self.assertIn("Phone call</span>", chart)
+        self.assertNotIn("Letter</span>", chart)
+
+    def test_dashboard_chart_without_cash_says_so(self):
+        dashboard = self.env["relance.kpi.dashboard"].create(
+            {"date_from": date(2026, 1, 1), "date_to": AS_OF}
+        )
+        dashboard.action_refresh()
+        self.assertIn("No cash collected after a reminder", str(dashboard.collect_chart))
 
     def test_top_late_payers(self):
         other = self.env["res.partner"].create({"name": "Small late payer"})

@@ -2,10 +2,12 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.tools.misc import format_date, formatLang
 
 from odoo.addons.relance_avancee.access import check_manager
 
 from ..models.relance_kpi import EFFECT_WINDOWS
+from .kpi_chart import stacked_bar_chart
 
 
 class RelanceKpiDashboard(models.TransientModel):
@@ -37,6 +39,11 @@ class RelanceKpiDashboard(models.TransientModel):
     bucket_line_ids = fields.One2many("relance.kpi.bucket.line", "dashboard_id")
     late_line_ids = fields.One2many("relance.kpi.late.line", "dashboard_id")
     collect_line_ids = fields.One2many("relance.kpi.collect.line", "dashboard_id")
+    collect_chart = fields.Html(
+        string="Collected after reminders, per channel and week",
+        compute="_compute_collect_chart",
+        sanitize=False,
+    )
 
     @api.depends("company_id", "date_from", "date_to")
     def _compute_kpis(self):
@@ -54,6 +61,39 @@ class RelanceKpiDashboard(models.TransientModel):
                 broken,
                 pending,
             )
+
+    @api.depends("collect_line_ids", "date_from", "date_to")
+    def _compute_collect_chart(self):
+        """Every week of the period along the axis (a week without cash shows as a gap),
+        each channel stacked in its bar."""
+        selection = self.env["relance.kpi.collect.line"].fields_get(["channel"], ["selection"])
+        channel_labels = dict(selection["channel"]["selection"])
+        for board in self:
+            values = {(line.week, line.channel): line.amount for line in board.collect_line_ids}
+            channels = sorted(
+                {channel for _week, channel in values}, key=list(channel_labels).index
+            )
+            board.collect_chart = stacked_bar_chart(
+                columns=[
+                    (week, format_date(self.env, week, date_format="dd MMM"))
+                    for week in board._weeks()
+                ],
+                series=[(channel, channel_labels[channel]) for channel in channels],
+                values=values,
+                format_amount=lambda amount, board=board: formatLang(
+                    self.env, amount, currency_obj=board.currency_id
+                ),
+                empty_text=_("No cash collected after a reminder in this period."),
+            )
+
+    def _weeks(self):
+        """The Mondays of the weeks the period touches."""
+        monday = self.date_from - timedelta(days=self.date_from.weekday())
+        weeks = []
+        while monday <= self.date_to:
+            weeks.append(monday)
+            monday += timedelta(days=7)
+        return weeks
 
     @api.depends("company_id")
     def _compute_rate_warning(self):
