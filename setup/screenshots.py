@@ -177,6 +177,15 @@ def main():
             ".modal .o_relance_payment_terms table",
         ),
         (
+            "kpi_dashboard.png",
+            "/odoo/action-relance_avancee.relance_worklist_action",
+            ".o_list_view",
+            "(async () => { const env = odoo.__WOWL_DEBUG__.root.env;"
+            " await env.services.action.doAction("
+            "'relance_avancee_reports.relance_kpi_dashboard_action_open'); })()",
+            ".o_relance_chart",
+        ),
+        (
             "dispute_kanban.png",
             "/odoo/action-relance_avancee_disputes.relance_dispute_action",
             ".o_kanban_view .o_kanban_record",
@@ -224,6 +233,10 @@ def main():
                     name="session_id",
                     value=session_id(base_url, db),
                     url=base_url,
+                )
+                # The demo company ("Relance Démo SAS"), whatever admin's default one.
+                chrome.call(
+                    "Network.setCookie", name="cids", value=str(pages["company_id"]), url=base_url
                 )
                 logged_in = True
             chrome.call("Page.navigate", url=base_url + path)

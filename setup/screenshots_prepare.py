@@ -82,6 +82,7 @@ print(
     "SCREENSHOTS="
     + json.dumps(
         {
+            "company_id": company.id,
             "call_partner_id": worklist.id,
             "quotation_id": quotation.id,
             "statement_path": worklist._relance_statement_url().removeprefix(base),
