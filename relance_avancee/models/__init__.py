@@ -33,6 +33,7 @@ from . import relance_run_preview
 from . import relance_typology
 from . import res_company
 from . import res_company_collections
+from . import res_company_payer_score
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_contacts

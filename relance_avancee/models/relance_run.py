@@ -253,8 +253,11 @@ class RelanceRun(models.Model):
 
     def _plan(self):
         """Turn today's decisions into planned history entries (idempotent)."""
+        first = self.state == "draft"
         self._set_state("running")
         self._note_broken_promises()
+        if first:  # once a day: the customers' payer scores, broken promises included
+            self.env["res.partner"].sudo()._relance_compute_payer_scores(self.company_id, self.date)
         decisions = self._engine()._compute_decisions(self.company_id, self.date)
         # Planned by the engine, whoever starts the run.
         planned = (

@@ -51,6 +51,15 @@ class ResConfigSettings(models.TransientModel):
     relance_notice_deadline_days = fields.Integer(
         related="company_id.relance_notice_deadline_days", readonly=False
     )
+    relance_payer_a_days = fields.Integer(related="company_id.relance_payer_a_days", readonly=False)
+    relance_payer_a_on_time = fields.Float(
+        related="company_id.relance_payer_a_on_time", readonly=False
+    )
+    relance_payer_b_days = fields.Integer(related="company_id.relance_payer_b_days", readonly=False)
+    relance_payer_c_days = fields.Integer(related="company_id.relance_payer_c_days", readonly=False)
+    relance_payer_d_incidents = fields.Integer(
+        related="company_id.relance_payer_d_incidents", readonly=False
+    )
     relance_rate_warning = fields.Char(compute="_compute_relance_rate_warning")
 
     @api.depends("company_id")

@@ -6,3 +6,4 @@ from . import relance_dispute_route
 from . import relance_dispute_team
 from . import relance_history
 from . import res_partner
+from . import res_partner_payer_score

@@ -108,11 +108,12 @@ class RelanceAgedBalance(models.AbstractModel):
         """One dict per customer with an open receivable on ``date``.
 
         ``{'partner_id', 'total', 'buckets', 'lines', 'typology_id', 'collector_id',
-        'in_dispute', 'in_process', 'overdue'}``; ``lines`` holds one dict per open item:
-        ``{'move_id', 'line_id', 'date_due', 'residual', 'days_overdue', 'bucket',
-        'in_dispute', 'in_process'}``. Amounts in company currency; buckets in the order
-        of :meth:`_bucket_labels`. Collectors and accounting users only: the SQL
-        reads every customer's receivables, whatever the record rules.
+        'payer_score', 'in_dispute', 'in_process', 'overdue'}``; ``lines`` holds one
+        dict per open item: ``{'move_id', 'line_id', 'date_due', 'residual',
+        'days_overdue', 'bucket', 'in_dispute', 'in_process'}``. Amounts in company
+        currency; buckets in the order of :meth:`_bucket_labels`. Collectors and
+        accounting users only: the SQL reads every customer's receivables, whatever
+        the record rules.
         """
         check_receivables_reader(self.env)
         date = fields.Date.to_date(date)
@@ -156,7 +157,7 @@ class RelanceAgedBalance(models.AbstractModel):
                 entry["in_dispute"] += line["residual"]
             if bucket > 0:
                 entry["overdue"] += line["residual"]
-        self._add_partner_info(partners)
+        self._add_partner_info(partners, companies)
         return sorted(partners.values(), key=lambda p: (-p["total"], p["partner_id"]))
 
     @api.model
@@ -340,12 +341,33 @@ class RelanceAgedBalance(models.AbstractModel):
                 return index
         return len(bounds) + 1
 
-    def _add_partner_info(self, partners):
+    def _add_partner_info(self, partners, companies):
         records = self.env["res.partner"].browse(list(partners)).sudo()
+        scores = self._payer_scores(records, companies)
         for partner in records:
             partners[partner.id].update(
                 {
                     "typology_id": partner.relance_typology_id.id,
                     "collector_id": partner.relance_collector_id.id,
+                    "payer_score": scores.get(partner.id, ""),
                 }
             )
+
+    def _payer_scores(self, partners, companies):
+        """{partner id: payer grade label}: 'B' for one company; with several, each
+        company's grade named ('A (Company 1) / D (Company 2)'), a grade being per company."""
+        field = partners.fields_get(["relance_payer_score"], ["selection"])["relance_payer_score"]
+        labels = dict(field["selection"])
+        grades = {}
+        for company in companies:
+            for partner in partners.with_company(company):
+                if partner.relance_payer_score:
+                    grades.setdefault(partner.id, []).append(
+                        (labels[partner.relance_payer_score], company.name)
+                    )
+        if len(companies) == 1:
+            return {pid: found[0][0] for pid, found in grades.items()}
+        return {
+            pid: " / ".join(f"{grade} ({name})" for grade, name in found)
+            for pid, found in grades.items()
+        }

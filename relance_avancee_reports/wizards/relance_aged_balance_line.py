@@ -13,6 +13,9 @@ class RelanceAgedBalanceLine(models.TransientModel):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     typology_id = fields.Many2one("relance.typology", readonly=True)
     collector_id = fields.Many2one("res.users", readonly=True)
+    payer_score = fields.Char(
+        readonly=True, help="The customer's payer grade (A to D) in each company of the report."
+    )
     move_id = fields.Many2one("account.move", string="Document", readonly=True)
     date_due = fields.Date(readonly=True)
     days_overdue = fields.Integer(readonly=True, aggregator="max")

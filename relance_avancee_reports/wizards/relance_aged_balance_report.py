@@ -125,6 +125,7 @@ class RelanceAgedBalanceReport(models.TransientModel):
                         "partner_id": row["partner_id"],
                         "typology_id": row["typology_id"],
                         "collector_id": row["collector_id"],
+                        "payer_score": row["payer_score"],
                         "move_id": line["move_id"],
                         "date_due": line["date_due"],
                         "days_overdue": line["days_overdue"],
@@ -179,6 +180,8 @@ class RelanceAgedBalanceReport(models.TransientModel):
         share_col = 5 + width
         header = [_("Customer"), _("Invoice"), _("Due date"), _("Days overdue")]
         header += self._figure_labels(values)
+        header.append(_("Payer score"))
+        score_col = len(header) - 1
         sheet.write_row(
             0,
             0,
@@ -221,6 +224,7 @@ class RelanceAgedBalanceReport(models.TransientModel):
                 ),
                 bold_money,
             )
+            sheet.write(row_index, score_col, row["payer_score"], bold)
             row_index += 2
         sheet.write(row_index, 0, _("Grand total"), bold)
         figures(
