@@ -53,6 +53,20 @@ def check_internal(env):
         raise AccessError(env._("Only internal users may do this."))
 
 
+# Those who may import e-invoicing lifecycle statuses: collections managers and
+# billing users (who issue the invoices the statuses are about).
+EINVOICE_IMPORTERS = (MANAGER, "account.group_account_invoice")
+
+
+def check_einvoice_importer(env):
+    """Raise unless the caller may import lifecycle statuses from a platform's file."""
+    if env.su or any(env.user.has_group(group) for group in EINVOICE_IMPORTERS):
+        return
+    raise AccessError(
+        env._("Only collections managers and billing users may import e-invoicing statuses.")
+    )
+
+
 def check_accounting_reader(env):
     """Raise unless the caller reads the accounts (accounting read-only or manager)."""
     if env.su or any(env.user.has_group(group) for group in ACCOUNTING_READERS):

@@ -3,6 +3,7 @@ from . import account_move
 from . import account_move_credit
 from . import account_move_dispute_hook
 from . import account_move_duplicates
+from . import account_move_einvoice
 from . import account_move_penalty
 from . import account_move_prevention
 from . import account_move_send
@@ -14,6 +15,8 @@ from . import mail_thread
 from . import mail_activity
 from . import mail_template
 from . import relance_demo
+from . import relance_einvoice_status
+from . import relance_einvoice_refusal
 from . import relance_engine
 from . import relance_executor
 from . import relance_mailer
@@ -33,8 +36,10 @@ from . import relance_run_preview
 from . import relance_typology
 from . import res_company
 from . import res_company_collections
+from . import res_company_einvoice
 from . import res_company_payer_score
 from . import res_config_settings
+from . import res_config_settings_einvoice
 from . import res_partner
 from . import res_partner_contacts
 from . import res_partner_credit

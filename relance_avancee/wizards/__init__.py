@@ -5,3 +5,4 @@ from . import relance_call_outcome
 from . import relance_exclusion
 from . import relance_penalty_waive
 from . import relance_send_manual
+from . import relance_einvoice_import
