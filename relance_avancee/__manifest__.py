@@ -29,6 +29,7 @@
         "views/relance_level_views.xml",
         "views/relance_plan_views.xml",
         "views/relance_typology_views.xml",
+        "views/relance_typology_rule_views.xml",
         "views/relance_rate_views.xml",
         "views/relance_history_views.xml",
         "views/relance_run_views.xml",

@@ -219,6 +219,7 @@ CONTEXT_KEYS = [
         "relance_avancee/models/relance_litigation.py",
     ),
     ("res.users", "create", "no_reset_password", "relance_avancee/models/relance_demo.py"),
+    ("res.partner", "write", "mail_notrack", "relance_avancee/models/relance_typology_rule.py"),
 ]
 
 

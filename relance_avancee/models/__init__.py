@@ -34,6 +34,7 @@ from . import relance_rate
 from . import relance_run
 from . import relance_run_preview
 from . import relance_typology
+from . import relance_typology_rule
 from . import res_company
 from . import res_company_collections
 from . import res_company_einvoice
@@ -48,4 +49,5 @@ from . import res_partner_call_screen
 from . import res_partner_debtor
 from . import res_partner_insolvency
 from . import res_partner_payer_score
+from . import res_partner_typology
 from . import sale_order

@@ -258,6 +258,8 @@ class RelanceRun(models.Model):
         self._note_broken_promises()
         if first:  # once a day: the customers' payer scores, broken promises included
             self.env["res.partner"].sudo()._relance_compute_payer_scores(self.company_id, self.date)
+            # The typology rules read the scores; the plans read the typologies.
+            self.env["relance.typology.rule"]._relance_apply_rules(self.company_id, self.date)
         decisions = self._engine()._compute_decisions(self.company_id, self.date)
         # Planned by the engine, whoever starts the run.
         planned = (

@@ -34,6 +34,11 @@ class ResCompany(models.Model):
         default=True,
         help="A blocked customer is unblocked as soon as nothing overdue remains.",
     )
+    relance_typology_rules_in_run = fields.Boolean(
+        string="Apply Typology Rules In The Daily Run",
+        help="The daily run gives each customer the typology its first matching typology "
+        "rule proposes, before deciding the reminders. Locked typologies are left alone.",
+    )
     relance_penalty_mode = fields.Selection(
         [("ecb_plus", "ECB rate + points"), ("fixed", "Fixed annual rate")],
         string="Interest Mode",

@@ -12,6 +12,9 @@ class ResConfigSettings(models.TransientModel):
     )
     relance_auto_run = fields.Boolean(related="company_id.relance_auto_run", readonly=False)
     relance_auto_unblock = fields.Boolean(related="company_id.relance_auto_unblock", readonly=False)
+    relance_typology_rules_in_run = fields.Boolean(
+        related="company_id.relance_typology_rules_in_run", readonly=False
+    )
     relance_penalty_mode = fields.Selection(
         related="company_id.relance_penalty_mode", readonly=False
     )

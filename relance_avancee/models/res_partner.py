@@ -31,10 +31,13 @@ RELANCE_MANAGER_FIELDS = {
     "relance_insolvency_publication_date",
     "relance_insolvency_court",
     "relance_insolvency_administrator_id",
+    "relance_typology_rule_id",
+    "relance_typology_rule_date",
 }
 # Dunning settings and promises: collectors and managers only (not every contact editor).
 RELANCE_COLLECTOR_FIELDS = {
     "relance_typology_id",
+    "relance_typology_locked",
     "relance_plan_id",
     "relance_collector_id",
     "relance_excluded",

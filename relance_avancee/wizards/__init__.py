@@ -5,4 +5,5 @@ from . import relance_call_outcome
 from . import relance_exclusion
 from . import relance_penalty_waive
 from . import relance_send_manual
+from . import relance_typology_proposal
 from . import relance_einvoice_import
