@@ -41,6 +41,7 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/relance_menus.xml",
+        "views/relance_late_payment_analysis_views.xml",
         "views/relance_penalty_views.xml",
         "views/res_config_settings_einvoice_views.xml",
         "views/relance_einvoice_views.xml",

@@ -3,9 +3,11 @@ from . import account_move
 from . import account_move_credit
 from . import account_move_dispute_hook
 from . import account_move_duplicates
+from . import account_move_late_reason
 from . import account_move_einvoice
 from . import account_move_penalty
 from . import account_move_prevention
+from . import account_move_receipt
 from . import account_move_send
 from . import account_partial_reconcile
 from . import account_payment
@@ -26,6 +28,7 @@ from . import relance_history_promise
 from . import relance_history_credit
 from . import relance_history_confirmation
 from . import relance_history_delivery
+from . import relance_history_reason
 from . import relance_level
 from . import relance_penalty
 from . import relance_litigation
@@ -51,3 +54,5 @@ from . import res_partner_insolvency
 from . import res_partner_payer_score
 from . import res_partner_typology
 from . import sale_order
+# A database view over the models above: created once their columns exist.
+from . import relance_late_payment_analysis

@@ -31,7 +31,7 @@ class AccountMove(models.Model):
             recipient,
             add_context={"invoices": self},
         )
-        return partner.with_context(mail_notify_force_send=False).message_post(
+        message = partner.with_context(mail_notify_force_send=False).message_post(
             subject=subject,
             body=body,
             partner_ids=recipient.ids,
@@ -40,3 +40,6 @@ class AccountMove(models.Model):
             subtype_xmlid="mail.mt_comment",
             email_layout_xmlid="mail.mail_notification_light",
         )
+        # Each copy carries a link to confirm its receipt (when the portal page exists).
+        self._relance_ask_receipt()
+        return message

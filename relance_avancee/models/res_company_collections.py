@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
+from .account_move_receipt import RECEIPT_DAYS
 from .res_partner_insolvency import CLAIM_DECLARATION_MONTHS
 
 # A creditor established outside metropolitan France gets two more months to declare
@@ -9,9 +11,22 @@ METROPOLITAN_FRANCE = "FR"
 
 
 class ResCompany(models.Model):
-    """Who handles the company's litigation files, and its claims' declaration time."""
+    """Who handles the company's litigation files, its claims' declaration time, and
+    how long a customer has to confirm receipt of a copy."""
 
     _inherit = "res.company"
+
+    relance_receipt_days = fields.Integer(
+        string="Receipt To Confirm Within (days)",
+        default=RECEIPT_DAYS,
+        help="Days a customer has to confirm on the portal that it received the copy of an "
+        "invoice it said it had not received; then the collector gets a task.",
+    )
+
+    @api.constrains("relance_receipt_days")
+    def _check_relance_receipt_days(self):
+        if any(company.relance_receipt_days < 1 for company in self):
+            raise ValidationError(_("The delay to confirm receipt must be at least one day."))
 
     def _relance_litigation_manager(self):
         """The first active dunning manager of the company, else the current user."""

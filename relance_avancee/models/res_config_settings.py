@@ -54,6 +54,7 @@ class ResConfigSettings(models.TransientModel):
     relance_notice_deadline_days = fields.Integer(
         related="company_id.relance_notice_deadline_days", readonly=False
     )
+    relance_receipt_days = fields.Integer(related="company_id.relance_receipt_days", readonly=False)
     relance_payer_a_days = fields.Integer(related="company_id.relance_payer_a_days", readonly=False)
     relance_payer_a_on_time = fields.Float(
         related="company_id.relance_payer_a_on_time", readonly=False

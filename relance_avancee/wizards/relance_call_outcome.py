@@ -6,6 +6,12 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..models.late_payment import (
+    CALL_OUTCOME_REASONS,
+    CALL_OUTCOMES_NEEDING_REASON,
+    CALL_OUTCOMES_WITHOUT_REASON,
+    LATE_REASONS,
+)
 from ..models.relance_history import (
     CALL_OUTCOMES,
     CALL_OUTCOMES_NEEDING_NOTE,
@@ -37,14 +43,33 @@ class RelanceCallOutcome(models.TransientModel):
         help="Email the customer what was agreed (a letter to print when it has no email "
         "address): every call leaves a written trace.",
     )
+    late_reason = fields.Selection(
+        LATE_REASONS,
+        string="Why Late",
+        compute="_compute_late_reason",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Why the customer pays late, as it said: counted by internal process in the "
+        "analysis of why customers pay late. Suggested by the outcome; yours to change.",
+    )
     note_required = fields.Boolean(compute="_compute_outcome_rules")
     confirmation_offered = fields.Boolean(compute="_compute_outcome_rules")
+    reason_required = fields.Boolean(compute="_compute_outcome_rules")
+    reason_offered = fields.Boolean(compute="_compute_outcome_rules")
 
     @api.depends("outcome")
     def _compute_outcome_rules(self):
         for wizard in self:
             wizard.note_required = wizard.outcome in CALL_OUTCOMES_NEEDING_NOTE
             wizard.confirmation_offered = wizard.outcome not in CALL_OUTCOMES_UNCONFIRMED
+            wizard.reason_required = wizard.outcome in CALL_OUTCOMES_NEEDING_REASON
+            wizard.reason_offered = wizard.outcome not in CALL_OUTCOMES_WITHOUT_REASON
+
+    @api.depends("outcome")
+    def _compute_late_reason(self):
+        for wizard in self:
+            wizard.late_reason = CALL_OUTCOME_REASONS.get(wizard.outcome, False)
 
     @api.model
     def default_get(self, fields_list):
@@ -98,6 +123,8 @@ class RelanceCallOutcome(models.TransientModel):
         self._check_values()
         getattr(self, f"_apply_{self.outcome}")()
         entry = self._close_call()
+        # The invoices were checked to be the customer's own in the call's company.
+        self.move_ids._relance_note_late_reason(entry.late_reason, entry.date)
         if self.send_confirmation and self.confirmation_offered:
             self._send_confirmation(entry)
         return {"type": "ir.actions.act_window_close"}
@@ -115,6 +142,13 @@ class RelanceCallOutcome(models.TransientModel):
             raise UserError(_("Choose when to call again (today or later)."))
         if self.note_required and not self.note:
             raise UserError(_("Describe what the customer said: the next person will need it."))
+        if self.reason_required and not self.late_reason:
+            raise UserError(
+                _(
+                    "Choose why the customer pays late: it is counted in the analysis of why "
+                    "customers pay late."
+                )
+            )
 
     # --- outcomes ------------------------------------------------------------
 
@@ -199,6 +233,7 @@ class RelanceCallOutcome(models.TransientModel):
             "outcome": self.outcome,
             "promise_date": self.promise_date if self.outcome == "promise" else False,
             "promise_amount": self.promise_amount if self.outcome == "promise" else 0.0,
+            "late_reason": self.late_reason if self.reason_offered else False,
             "note": Markup("<p>%s</p>") % (self.note or ""),
             "user_id": self.env.user.id,
             "date": fields.Date.context_today(self),

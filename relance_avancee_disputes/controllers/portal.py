@@ -121,7 +121,8 @@ class RelanceDisputePortal(CustomerPortal):
         **kw,
     ):
         """Preventive reminder: the customer confirms the invoice (received, paid on a
-        date: a promise to pay) or reports a problem (a dispute, routed like any other)."""
+        date: a promise to pay) or reports a problem (a dispute, routed like any other).
+        A copy sent after "invoice not received" asks it to confirm receipt here."""
         invoice = self._relance_portal_invoice(move_id, access_token)
         if invoice is None:
             return request.not_found()
@@ -131,6 +132,7 @@ class RelanceDisputePortal(CustomerPortal):
             "today": fields.Date.to_string(fields.Date.context_today(invoice)),
             "max_date": fields.Date.to_string(invoice._relance_latest_promise_date()),
             "promise_refusal": invoice._relance_portal_promise_refusal(),
+            "receipt_pending": invoice._relance_receipt_pending(),
         }
         if request.httprequest.method == "POST":
             if answer == "received":
@@ -143,10 +145,16 @@ class RelanceDisputePortal(CustomerPortal):
                 except UserError as error:
                     values["error"] = error.args[0]
                 else:
+                    invoice._relance_portal_confirm_receipt()
                     return request.render(
                         "relance_avancee_disputes.portal_relance_confirm_done",
                         {"invoice": invoice, "pay_date": day},
                     )
+            elif answer == "receipt":
+                invoice._relance_portal_confirm_receipt()
+                return request.render(
+                    "relance_avancee_disputes.portal_relance_receipt_done", {"invoice": invoice}
+                )
             elif answer == "problem":
                 done = self._relance_portal_report(invoice, values, reason_id, message)
                 if done:

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from odoo.addons.relance_avancee.models.late_payment import PROCESSES
+
 CATEGORIES = [
     ("accounting", "Accounting"),
     ("commercial", "Commercial"),
@@ -9,15 +11,9 @@ CATEGORIES = [
     ("quality", "Quality"),
 ]
 
-ROOT_PROCESSES = [
-    ("invoicing", "Invoicing"),
-    ("sales", "Sales"),
-    ("delivery", "Delivery"),
-    ("logistics", "Logistics"),
-    ("production", "Production"),
-    ("accounting", "Accounting"),
-    ("customer", "Customer"),
-]
+# The processes are the base addon's one list: call reasons and disputes add up in
+# the "why customers pay late" analysis.
+ROOT_PROCESSES = PROCESSES
 
 
 class RelanceDisputeReason(models.Model):
