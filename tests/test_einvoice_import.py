@@ -5,8 +5,12 @@ endpoint, refused whole when anything is wrong, shown on the invoice."""
 import base64
 import datetime
 import hashlib
+import io
 import json
+import re
 from pathlib import Path
+
+import openpyxl
 
 from odoo.exceptions import AccessError, UserError
 
@@ -435,3 +439,93 @@ class TestEinvoiceEndpoint(EinvoiceMixin, RelanceHttpCase):
     def test_get_is_not_served(self):
         response = self.url_open(ENDPOINT, headers={"Authorization": f"Bearer {self.secret}"})
         self.assertNotEqual(response.status_code, 200)
+
+
+class TestEinvoiceDisplay(EinvoiceMixin, RelanceCase):
+    """The latest status where collectors look: the worklist filter, the call screen,
+    the customer's history."""
+
+    def test_worklist_filter_finds_customers_held_up(self):
+        other = self.env["res.partner"].create({"name": "Martin SA", "is_company": True})
+        approved = self.make_invoice(other, "2026-10-15", 300.0, invoice_date="2026-09-15")
+        self.import_(self.message_for("205_approved.xml", approved))
+        self.import_(self.message_for("210_refused.xml"))
+        partners = self.env["res.partner"].with_user(self.collector)
+        held = partners.search([("relance_einvoice_issue", "=", True)])
+        self.assertIn(self.customer, held)
+        self.assertNotIn(other, held)
+        self.assertIn(other, partners.search([("relance_einvoice_issue", "=", False)]))
+        self.assertTrue(self.customer.relance_einvoice_issue)
+        # Paid, the invoice no longer holds anything up.
+        self.pay(self.invoice, 1200.0, "2026-10-20")
+        self.assertNotIn(self.customer, partners.search([("relance_einvoice_issue", "=", True)]))
+
+    def test_call_screen_and_history_show_the_statuses(self):
+        self.import_(self.message_for("204_taken_over.xml"))
+        self.import_(self.message_for("210_refused.xml"))
+        customer = self.customer.with_user(self.collector)
+        self.assertEqual(
+            customer.relance_einvoice_status_ids.mapped("status"), ["refused", "taken_over"]
+        )
+        call_screen = self.env.ref("relance_avancee.res_partner_view_form_call_screen")
+        arch = customer.get_view(call_screen.id, "form")["arch"]
+        self.assertIn('name="einvoice_statuses"', arch)
+        self.assertIn('name="relance_einvoice_status"', arch)
+        arch = customer.get_view(view_type="form")["arch"]
+        self.assertIn('name="relance_einvoice_status_ids"', arch)
+        # Not for a salesperson: neither the field nor the statuses.
+        salesman = self._create_relance_user("salesman", ["sales_team.group_sale_salesman"])
+        with self.assertRaises(AccessError):
+            self.customer.with_user(salesman).read(["relance_einvoice_status_ids"])
+
+
+class TestEinvoiceAgedBalance(EinvoiceMixin, RelanceHttpCase):
+    """The aged balance shows each invoice's latest status as of its date."""
+
+    requires_addons = ("relance_avancee_reports",)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["relance.einvoice.status"]._relance_import_cdar(
+            cls.company, cls.message_for("204_taken_over.xml"), "upload"
+        )
+        cls.env["relance.einvoice.status"]._relance_import_cdar(
+            cls.company, cls.message_for("210_refused.xml"), "upload"
+        )
+
+    def report(self, day):
+        return self.env["relance.aged.balance.report"].create(
+            {"date": day, "partner_ids": [(6, 0, self.customer.ids)]}
+        )
+
+    def test_status_as_of_the_report_date(self):
+        aged = self.env["relance.aged.balance"]
+        (before,) = aged.compute("2026-10-10", partner_ids=self.customer.ids)
+        self.assertEqual(before["lines"][0]["einvoice_status"], "taken_over")
+        (after,) = aged.compute("2026-10-31", partner_ids=self.customer.ids)
+        self.assertEqual(after["lines"][0]["einvoice_status"], "refused")
+        (early,) = aged.compute("2026-09-30", partner_ids=self.customer.ids)
+        self.assertFalse(early["lines"][0]["einvoice_status"])
+
+    def test_screen_xlsx_and_pdf(self):
+        report = self.report("2026-10-31")
+        action = report.action_open()
+        line = self.env["relance.aged.balance.line"].search(action["domain"])
+        self.assertEqual(line.einvoice_status, "refused")
+
+        book = openpyxl.load_workbook(io.BytesIO(report._xlsx_content()))
+        rows = [[cell.value for cell in row] for row in book.active.iter_rows()]
+        header = next(row for row in rows if row[0] == "Customer")
+        column = header.index("E-invoicing status")
+        invoice_row = next(row for row in rows if row[1] == self.invoice.name)
+        self.assertEqual(invoice_row[column], "Refused")
+
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("relance_avancee_reports.action_report_aged_balance", report.ids)
+        )
+        text = self.pdf_text(content)
+        self.assertIn("E-invoicing", text)
+        self.assertRegex(text, re.escape(self.invoice.name) + r" 10/15/2026 16 Refused ")

@@ -46,6 +46,7 @@ from . import res_config_settings
 from . import res_config_settings_einvoice
 from . import res_partner
 from . import res_partner_contacts
+from . import res_partner_einvoice
 from . import res_partner_credit
 from . import res_partner_mail_feedback
 from . import res_partner_call_screen

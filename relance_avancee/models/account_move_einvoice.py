@@ -11,7 +11,11 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     relance_einvoice_status_ids = fields.One2many(
-        "relance.einvoice.status", "move_id", string="E-Invoicing Statuses", readonly=True
+        "relance.einvoice.status",
+        "move_id",
+        string="E-Invoicing Statuses",
+        readonly=True,
+        groups="relance_avancee.group_relance_user,account.group_account_invoice",
     )
     relance_einvoice_status = fields.Selection(
         STATUSES,

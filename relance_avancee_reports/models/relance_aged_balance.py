@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -110,8 +111,9 @@ class RelanceAgedBalance(models.AbstractModel):
         ``{'partner_id', 'total', 'buckets', 'lines', 'typology_id', 'collector_id',
         'payer_score', 'in_dispute', 'in_process', 'overdue'}``; ``lines`` holds one
         dict per open item: ``{'move_id', 'line_id', 'date_due', 'residual',
-        'days_overdue', 'bucket', 'in_dispute', 'in_process'}``. Amounts in company
-        currency; buckets in the order of :meth:`_bucket_labels`. Collectors and
+        'days_overdue', 'bucket', 'in_dispute', 'in_process', 'einvoice_status'}``
+        (the latest e-invoicing lifecycle status received by that date, or False).
+        Amounts in company currency; buckets in the order of :meth:`_bucket_labels`. Collectors and
         accounting users only: the SQL reads every customer's receivables, whatever
         the record rules.
         """
@@ -123,6 +125,7 @@ class RelanceAgedBalance(models.AbstractModel):
         move_ids = list({row["move_id"] for row in rows})
         in_process = self._in_process(date, companies, rows)
         disputed = self._disputed_moves(date, move_ids)
+        einvoice = self._einvoice_statuses(date, move_ids)
         partners = {}
         for row in rows:
             days = (date - row["date_due"]).days
@@ -136,6 +139,7 @@ class RelanceAgedBalance(models.AbstractModel):
                 "bucket": bucket,
                 "in_dispute": row["move_id"] in disputed,
                 "in_process": in_process.get(row["line_id"], 0.0),
+                "einvoice_status": einvoice.get(row["move_id"], False),
             }
             entry = partners.setdefault(
                 row["commercial_partner_id"],
@@ -331,6 +335,27 @@ class RelanceAgedBalance(models.AbstractModel):
         if not move_ids:
             return set()
         return self.env["account.move"].browse(move_ids)._relance_disputed_on(date)
+
+    def _einvoice_statuses(self, date, move_ids):
+        """{invoice id: latest e-invoicing status received by the end of ``date``}."""
+        if not move_ids:
+            return {}
+        self.env["relance.einvoice.status"].flush_model(["move_id", "status", "date"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (move_id) move_id, status
+                  FROM relance_einvoice_status
+                 WHERE move_id = ANY(%(moves)s)
+                   AND direction = 'incoming'
+                   AND date < %(until)s
+              ORDER BY move_id, date DESC, id DESC
+                """,
+                moves=list(move_ids),
+                until=date + timedelta(days=1),
+            )
+        )
+        return dict(rows)
 
     @staticmethod
     def _bucket_index(days, bounds):

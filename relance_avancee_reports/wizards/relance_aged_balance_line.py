@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from odoo.addons.relance_avancee.models.relance_einvoice_status import STATUSES
+
 
 class RelanceAgedBalanceLine(models.TransientModel):
     """One open receivable item of an on-screen aged balance."""
@@ -17,6 +19,12 @@ class RelanceAgedBalanceLine(models.TransientModel):
         readonly=True, help="The customer's payer grade (A to D) in each company of the report."
     )
     move_id = fields.Many2one("account.move", string="Document", readonly=True)
+    einvoice_status = fields.Selection(
+        STATUSES,
+        string="E-Invoicing Status",
+        readonly=True,
+        help="The latest lifecycle status the e-invoicing platform sent by the report's date.",
+    )
     date_due = fields.Date(readonly=True)
     days_overdue = fields.Integer(readonly=True, aggregator="max")
     bucket = fields.Char(readonly=True)

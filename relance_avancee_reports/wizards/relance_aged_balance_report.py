@@ -98,7 +98,13 @@ class RelanceAgedBalanceReport(models.TransientModel):
                 )
             },
             "currency": companies[:1].currency_id,
+            "einvoice_labels": self._einvoice_labels(),
         }
+
+    def _einvoice_labels(self):
+        """{status key: its name in the user's language} (False: no status)."""
+        field = self.env["account.move"].fields_get(["relance_einvoice_status"], ["selection"])
+        return {False: "", **dict(field["relance_einvoice_status"]["selection"])}
 
     def _named(self, groups, model):
         records = self.env[model].browse([key for key in groups if key])
@@ -127,6 +133,7 @@ class RelanceAgedBalanceReport(models.TransientModel):
                         "collector_id": row["collector_id"],
                         "payer_score": row["payer_score"],
                         "move_id": line["move_id"],
+                        "einvoice_status": line["einvoice_status"],
                         "date_due": line["date_due"],
                         "days_overdue": line["days_overdue"],
                         "bucket": f"{line['bucket']}. {labels[line['bucket']]}",
@@ -182,6 +189,8 @@ class RelanceAgedBalanceReport(models.TransientModel):
         header += self._figure_labels(values)
         header.append(_("Payer score"))
         score_col = len(header) - 1
+        header.append(_("E-invoicing status"))
+        einvoice_col = len(header) - 1
         sheet.write_row(
             0,
             0,
@@ -204,6 +213,8 @@ class RelanceAgedBalanceReport(models.TransientModel):
                 sheet.write_row(
                     row_index, 0, [name, move.name, str(line["date_due"]), line["days_overdue"]]
                 )
+                einvoice = values["einvoice_labels"][line["einvoice_status"]]
+                sheet.write(row_index, einvoice_col, einvoice)
                 figures(
                     row_index,
                     self._figures(
