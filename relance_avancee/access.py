@@ -77,3 +77,23 @@ def check_accounting_reader(env):
             "customer's and supplier's invoices."
         )
     )
+
+
+def check_collector_customer(env, customer):
+    """Raise unless the caller is a collector who may act on ``customer`` (a
+    commercial partner they can read, of one of their companies)."""
+    check_collector(env)
+    if env.su:
+        return
+    customer = customer.with_env(env)
+    customer.check_access("read")
+    if customer.company_id and customer.company_id not in env.companies:
+        raise AccessError(env._("This customer belongs to another company."))
+
+
+def check_customer_contact(env, customer, contact):
+    """Raise unless the caller is a collector who may act on ``customer`` and
+    ``contact`` is one of its contacts (not the customer itself, nor anyone else's)."""
+    check_collector_customer(env, customer)
+    if not contact or contact == customer or contact.commercial_partner_id != customer:
+        raise AccessError(env._("This contact is not a contact of the customer you are calling."))

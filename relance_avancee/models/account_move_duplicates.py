@@ -8,7 +8,8 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     def _relance_send_duplicates(self, recipient):
-        """Email a copy of these invoices (their PDF) to ``recipient`` at once."""
+        """Email a copy of these invoices (their PDF) to ``recipient`` (one or several
+        contacts) at once."""
         reports = self.env["ir.actions.report"]
         attachments = self.env["ir.attachment"]
         for invoice in self:
@@ -25,10 +26,10 @@ class AccountMove(models.Model):
                 }
             )
         partner = self.commercial_partner_id[:1]
-        # Rendered for the contact who reads it, in that contact's language.
+        # Rendered for the (main) contact who reads it, in that contact's language.
         subject, body = self.env["mail.template"]._relance_render_in_their_language(
             "relance_avancee.mail_template_relance_duplicates",
-            recipient,
+            recipient[:1],
             add_context={"invoices": self},
         )
         message = partner.with_context(mail_notify_force_send=False).message_post(

@@ -180,16 +180,22 @@ class RelanceExecutor(models.AbstractModel):
                     }
                 )
                 continue
-            recipient = entry.partner_id._relance_invoice_recipient()
-            if recipient:
-                entry.recipient_id = recipient
-            else:
+            if not entry._relance_set_recipients():
                 entry.write(
                     {
                         "channel": "letter",
-                        "fallback_reason": _("No email address: sent as a letter."),
+                        "fallback_reason": self._no_recipient_reason(entry.partner_id),
                     }
                 )
+
+    @api.model
+    def _no_recipient_reason(self, customer):
+        if (customer | customer.child_ids).filtered("relance_email_to_check"):
+            return _(
+                "The reminder emails to the customer's contacts came back undelivered: "
+                "sent as a letter until their email addresses are checked."
+            )
+        return _("No email address: sent as a letter.")
 
     # --- channels: each takes a batch of entries --------------------------
 
@@ -199,6 +205,7 @@ class RelanceExecutor(models.AbstractModel):
 
     def _execute_letter(self, entries, rendered):
         for address in entries.partner_id:
+            address = address._relance_letter_address()
             if not (address.street or address.city or address.zip):
                 raise ValueError(
                     _("%s has no postal address: the letter cannot be sent.", address.name)
@@ -212,9 +219,7 @@ class RelanceExecutor(models.AbstractModel):
     def _execute_formal_notice(self, entries, rendered):
         """Emailed when the customer has an address, and always a registered letter:
         the collector prints it, posts it and notes its number on the action."""
-        for entry in entries:
-            entry.recipient_id = entry.partner_id._relance_invoice_recipient()
-        emailed = entries.filtered("recipient_id")
+        emailed = entries.filtered(lambda e: e._relance_set_recipients())
         self._post_emails(emailed, rendered)
         self._log_on_partners(
             entries - emailed, lambda e: self.env._("Formal notice prepared for registered mail.")

@@ -63,6 +63,8 @@ CONTENT_FIELDS = {
     "level_id",
     "channel",
     "recipient_id",
+    "recipient_ids",
+    "recipient_cc_ids",
     "company_id",
 }
 

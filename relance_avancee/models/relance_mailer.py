@@ -18,10 +18,17 @@ class RelanceMailer(models.AbstractModel):
     notifications) while the email itself is still built by Odoo's own layout and
     mail values, message by message.
 
-    Who is notified: only the action's recipient (the customer's invoicing
-    contact). Internal followers of the customer read the reminder in the chatter
-    rather than receiving a copy; the customer's collector follows the customer,
-    so that a reply to the reminder reaches them.
+    Who is notified: only the action's recipients and copies
+    (``res.partner._relance_reminder_recipients``). Internal followers of the
+    customer read the reminder in the chatter rather than receiving a copy; the
+    customer's collector follows the customer, so that a reply to the reminder
+    reaches them.
+
+    One recipient and no copy: Odoo's own email to a partner, as ``message_post``
+    queues it. Several recipients or copies: Odoo would send each partner an email
+    of their own, where nobody sees who else received it; a reminder is one email
+    instead, To its recipients and Cc its copies (``email_to``/``email_cc``, as
+    Odoo's mass mailing sends), with a delivery notification per partner.
     """
 
     _name = "relance.mailer"
@@ -127,7 +134,7 @@ class RelanceMailer(models.AbstractModel):
                 "message_type": "comment",
                 "subtype_id": comment,
                 "parent_id": parents.get(partner.id, False),
-                "partner_ids": [Command.link(entry.recipient_id.id)],
+                "partner_ids": [Command.link(pid) for pid in self._addressees(entry).ids],
                 "email_add_signature": True,
                 "email_layout_xmlid": EMAIL_LAYOUT,
                 "record_alias_domain_id": alias_domains[partner.id].id,
@@ -153,38 +160,58 @@ class RelanceMailer(models.AbstractModel):
         )
         return dict(groups)
 
+    @api.model
+    def _addressees(self, entry):
+        """Everyone the action's email goes to: recipients, then copies."""
+        to, cc = entry._relance_email_recipients()
+        return to | cc
+
     # --- emails --------------------------------------------------------------
 
     @api.model
     def _queue(self, entries, messages, message_values):
         """One outgoing email per message, rendered in Odoo's layout, held back."""
-        recipients = self._recipients_data(entries.recipient_id)
+        recipients = self._recipients_data(entries.recipient_id | entries.recipient_ids)
         held_until = fields.Datetime.now() + HOLD_DELAY
         mail_values, notified = [], []
         for entry in entries:
             message, msg_vals = messages[entry.id], message_values[entry.id]
+            to, cc = entry._relance_email_recipients()
+            shared = len(to) > 1 or bool(cc)
             # A new message has no tracking values: say so, Odoo would search for them.
-            msg_vals = dict(msg_vals, partner_ids=entry.recipient_id.ids, tracking_value_ids=[])
+            msg_vals = dict(msg_vals, partner_ids=(to | cc).ids, tracking_value_ids=[])
             thread = entry.partner_id
             base = thread._notify_by_email_get_base_mail_values(
                 message, additional_values={"auto_delete": True, "scheduled_date": held_until}
             )
+            # A shared email has one body: laid out for its main recipient.
             for _lang, render_values, group in thread._notify_get_classified_recipients_iterator(
-                message, [recipients[entry.recipient_id.id]], msg_vals=msg_vals
+                message, [recipients[to[:1].id]], msg_vals=msg_vals
             ):
                 body = thread._notify_by_email_render_layout(
                     message, group, msg_vals=msg_vals, render_values=render_values
                 )
                 recipient_ids = group.pop("recipients")
-                mail_values.append(
-                    thread._notify_by_email_get_final_mail_values(
-                        recipient_ids, base, additional_values={"body_html": body}
-                    )
+                values = thread._notify_by_email_get_final_mail_values(
+                    recipient_ids, base, additional_values={"body_html": body}
                 )
+                if shared:
+                    recipient_ids = (to | cc).ids
+                    values.update(self._shared_mail_values(to, cc))
+                mail_values.append(values)
                 notified.append((message, recipient_ids))
         mails = self.env["mail.mail"].sudo().create(mail_values)
         self._notify(mails, notified)
         return mails
+
+    @api.model
+    def _shared_mail_values(self, to, cc):
+        """One email To the recipients and Cc the copies, everyone seeing everyone."""
+        return {
+            "recipient_ids": [],
+            "email_to": ",".join(to.mapped("email_formatted")),
+            "email_cc": ",".join(cc.mapped("email_formatted")),
+        }
 
     @api.model
     def _recipients_data(self, recipients):

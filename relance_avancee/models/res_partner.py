@@ -49,6 +49,7 @@ RELANCE_COLLECTOR_FIELDS = {
     "relance_professional",
     "relance_email_to_check",
     "relance_replied_date",
+    "relance_contact_role",
 }
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from ..access import check_collector
+from ..access import check_collector, check_collector_customer
 
 
 class ResPartner(models.Model):
@@ -157,3 +157,18 @@ class ResPartner(models.Model):
         if outcome:
             action["context"] = {**action.get("context", {}), "default_outcome": outcome}
         return action
+
+    def action_relance_commercial_lead(self):
+        """Call screen: note a commercial lead heard during the call, for the salesperson."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        check_collector_customer(self.env, customer)
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Commercial lead"),
+            "res_model": "relance.commercial.lead",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_partner_id": customer.id},
+        }

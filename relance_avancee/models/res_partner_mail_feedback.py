@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.tools import email_normalize, email_normalize_all
 
 # After a customer answers a reminder, the daily run leaves it alone this many days
 # (the reply day included) unless a collector logs a call in the meantime.
@@ -33,7 +34,7 @@ class ResPartner(models.Model):
         if "email" in vals:
             # Someone fixed an address of the customer: emails are tried again (a new
             # bounce flags it again).
-            fixed = self.commercial_partner_id.filtered("relance_email_to_check")
+            fixed = (self | self.commercial_partner_id).filtered("relance_email_to_check")
             fixed.sudo().write({"relance_email_to_check": False})
         return result
 
@@ -53,12 +54,20 @@ class ResPartner(models.Model):
         return result
 
     def _relance_flag_email_to_check(self, email, entries):
-        """A reminder to ``email`` bounced: the customer's address is to be checked,
-        its collector is asked to, the chatter says which reminders were lost."""
+        """A reminder to ``email`` bounced: that address is to be checked (on the
+        customer or its contacts who have it; the customer when none has it any more),
+        the customer's collector is asked to, its chatter says which reminders were
+        lost. A flagged contact gets no more emails; a flagged customer, none at all
+        (``_relance_reminder_recipients``)."""
         self.ensure_one()
         customer = self.sudo()
-        first = not customer.relance_email_to_check
-        customer.relance_email_to_check = True
+        normalized = email_normalize(email)
+        bounced = (customer | customer.child_ids).filtered(
+            lambda c: normalized and normalized in email_normalize_all(c.email)
+        )
+        bounced = bounced or customer
+        first = not all(bounced.mapped("relance_email_to_check"))
+        bounced.relance_email_to_check = True
         customer.message_post(
             body=entries._relance_bounce_note(email), subtype_xmlid="mail.mt_note"
         )

@@ -6,4 +6,5 @@ from . import relance_exclusion
 from . import relance_penalty_waive
 from . import relance_send_manual
 from . import relance_typology_proposal
+from . import relance_commercial_lead
 from . import relance_einvoice_import

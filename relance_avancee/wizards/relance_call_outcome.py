@@ -173,7 +173,8 @@ class RelanceCallOutcome(models.TransientModel):
         )
 
     def _apply_not_received(self):
-        recipient = self.partner_id.commercial_partner_id._relance_invoice_recipient()
+        customer = self.partner_id.commercial_partner_id
+        recipient = customer._relance_invoice_recipient(self.move_ids)
         if not recipient:
             raise UserError(_("The customer has no email address: add one to send the duplicates."))
         self.move_ids._relance_send_duplicates(recipient)
@@ -261,7 +262,7 @@ class RelanceCallOutcome(models.TransientModel):
     def _send_confirmation(self, entry):
         """Every call is confirmed in writing: by email, else by a letter to print."""
         partner = self.partner_id.commercial_partner_id
-        recipient = partner._relance_invoice_recipient()
+        recipient = partner._relance_invoice_recipient(self.move_ids)
         # The editable template, in the customer's language, whoever made the call.
         subject, body = self.env["mail.template"]._relance_render_in_their_language(
             "relance_avancee.mail_template_relance_call_confirmation",

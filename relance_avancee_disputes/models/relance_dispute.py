@@ -490,11 +490,13 @@ class RelanceDispute(models.Model):
     def action_send_duplicate(self):
         self.ensure_one()
         self._check_open()
-        recipient = self.partner_id.commercial_partner_id._relance_invoice_recipient()
+        customer = self.partner_id.commercial_partner_id
+        recipient = customer._relance_invoice_recipient(self.move_ids)
         if not recipient:
             raise UserError(_("The customer has no email address: add one first."))
         self.move_ids.sudo()._relance_send_duplicates(recipient)
-        self.message_post(body=_("Duplicate of the invoices sent to %s.", recipient.email))
+        emails = ", ".join(recipient.mapped("email"))
+        self.message_post(body=_("Duplicate of the invoices sent to %s.", emails))
         self.action_resolve("duplicate_sent")
         return True
 
