@@ -242,6 +242,11 @@ class TestTypologyProposals(TypologyRulesCase):
         rule.active = False
         self.assertEqual(self._proposed(partners=self.big | self.little), {})
 
+    def test_rule_of_an_archived_typology_ignored(self):
+        self._rule("Everyone", self.risk)
+        self.risk.active = False
+        self.assertEqual(self._proposed(partners=self.big | self.little), {})
+
     def test_customers_without_invoice_in_the_company_not_proposed(self):
         self._rule("Everyone", self.risk)
         stranger = self._customer("Never Invoiced SA")

@@ -40,7 +40,7 @@ class RelanceTypologyRule(models.Model):
         string="Proposed Typology",
         required=True,
         check_company=True,
-        ondelete="cascade",
+        ondelete="restrict",
     )
     public_body = fields.Boolean(
         related="typology_id.public_body",
@@ -236,7 +236,9 @@ class RelanceTypologyRule(models.Model):
         ``partner``, ``current``, ``typology``, ``rule`` and ``figures``.
         Customers no rule matches keep their typology."""
         date = date or fields.Date.context_today(self)
-        rules = self.sudo().search([("company_id", "=", company.id)])
+        rules = self.sudo().search(
+            [("company_id", "=", company.id), ("typology_id.active", "=", True)]
+        )
         if not rules:
             return []
         customers = self._relance_customers(company, partners)
