@@ -97,3 +97,20 @@ def check_customer_contact(env, customer, contact):
     check_collector_customer(env, customer)
     if not contact or contact == customer or contact.commercial_partner_id != customer:
         raise AccessError(env._("This contact is not a contact of the customer you are calling."))
+
+
+# Those who send the company's lifecycle statuses to the e-invoicing platform (what was
+# cashed, for the VAT on payments): collections managers and billing administrators.
+EINVOICE_EXPORTERS = (MANAGER, "account.group_account_manager")
+
+
+def check_einvoice_exporter(env):
+    """Raise unless the caller may export the company's e-invoicing statuses."""
+    if env.su or any(env.user.has_group(group) for group in EINVOICE_EXPORTERS):
+        return
+    raise AccessError(
+        env._(
+            "Only collections managers and billing administrators may export the "
+            "e-invoicing statuses for the platform."
+        )
+    )

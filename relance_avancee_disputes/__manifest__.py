@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/relance_dispute_reason_data.xml",
+        "data/relance_dispute_reason_einvoice_data.xml",
         "data/relance_dispute_team_data.xml",
         "data/ir_cron_data.xml",
         "views/relance_dispute_views.xml",

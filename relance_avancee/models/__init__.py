@@ -5,11 +5,13 @@ from . import account_move_dispute_hook
 from . import account_move_duplicates
 from . import account_move_late_reason
 from . import account_move_einvoice
+from . import account_move_einvoice_effects
 from . import account_move_penalty
 from . import account_move_prevention
 from . import account_move_receipt
 from . import account_move_send
 from . import account_partial_reconcile
+from . import account_partial_reconcile_einvoice
 from . import account_payment
 from . import account_payment_register
 from . import ir_attachment
@@ -18,6 +20,8 @@ from . import mail_activity
 from . import mail_template
 from . import relance_demo
 from . import relance_einvoice_status
+from . import relance_einvoice_status_effects
+from . import relance_einvoice_status_outgoing
 from . import relance_einvoice_refusal
 from . import relance_engine
 from . import relance_executor
@@ -33,6 +37,7 @@ from . import relance_history_reason
 from . import relance_level
 from . import relance_penalty
 from . import relance_litigation
+from . import relance_litigation_einvoice
 from . import relance_plan
 from . import relance_rate
 from . import relance_run
@@ -42,9 +47,11 @@ from . import relance_typology_rule
 from . import res_company
 from . import res_company_collections
 from . import res_company_einvoice
+from . import res_company_einvoice_effects
 from . import res_company_payer_score
 from . import res_config_settings
 from . import res_config_settings_einvoice
+from . import res_config_settings_einvoice_effects
 from . import res_partner
 from . import res_partner_contacts
 from . import res_partner_einvoice

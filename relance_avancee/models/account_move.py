@@ -2,6 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .account_move_credit import settled_on
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -159,11 +161,13 @@ class AccountMove(models.Model):
     @api.model
     def _relance_open_invoice_domain(self, partners=None, company=None):
         """The one rule for "open customer invoices" (of these customers, in this
-        company): posted customer invoices with something left to pay."""
+        company): posted customer invoices with something left to pay, that the
+        e-invoicing platform did not reject (never issued: ``_relance_never_issued``)."""
         domain = [
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
             ("amount_residual", ">", 0),
+            ("relance_einvoice_status", "!=", "rejected"),
         ]
         if partners is not None:
             domain.append(("commercial_partner_id", "in", partners.commercial_partner_id.ids))
@@ -200,7 +204,7 @@ class AccountMove(models.Model):
                 continue
             if in_company_currency:
                 covered = invoice.currency_id._convert(
-                    covered, invoice.company_currency_id, invoice.company_id, payment.date
+                    covered, invoice.company_currency_id, invoice.company_id, settled_on(payment)
                 )
             amounts[invoice.id] = max(amounts[invoice.id] - covered, 0.0)
         return amounts

@@ -163,7 +163,7 @@ class AccountMove(models.Model):
             ]
         )
         left = {invoice: invoice.amount_residual for invoice in candidates}
-        for (_payment, invoice), covered in candidates._relance_unbooked_allocation().items():
+        for (_payment, invoice), covered in candidates._relance_pending_allocation().items():
             if invoice in left:
                 left[invoice] -= covered
         by_debt = defaultdict(list)
@@ -209,8 +209,9 @@ class AccountMove(models.Model):
     def _relance_settlement_allocation(self):
         """{(source, invoice): amount in the invoice's currency}: everything that
         settles these invoices without being reconciled with them yet: payments
-        registered but not booked, then the customer's open credits."""
-        allocation = dict(self._relance_unbooked_allocation())
+        registered but not booked, payments the customer's e-invoicing platform
+        announced (``_relance_pending_allocation``), then the customer's open credits."""
+        allocation = self._relance_pending_allocation()
         allocation.update(self._relance_credit_allocation())
         return allocation
 
@@ -230,6 +231,14 @@ class AccountMove(models.Model):
             for (source, invoice), covered in self._relance_credit_allocation().items()
             if invoice in self
         ]
+
+
+def settled_on(source):
+    """The day a settlement source (``_relance_settlement_allocation``) settles its
+    invoice: a payment's or credit's date, an announced payment's payment date."""
+    if source._name == "relance.einvoice.status":
+        return source._relance_paid_on()
+    return source.date
 
 
 def credit_reference(source):

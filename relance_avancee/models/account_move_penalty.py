@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from .account_move_credit import settled_on
 from .res_company import STATUTORY_POINTS
 
 
@@ -95,7 +96,9 @@ class AccountMove(models.Model):
         currency = self.currency_id
         if rate_cache is None:
             rate_cache = {}
-        start = self._relance_interest_start(date_from)
+        # An invoice the e-invoicing platform rejected was never issued: nothing is late.
+        never_issued = self._relance_never_issued()
+        start = None if never_issued else self._relance_interest_start(date_from)
         periods = []
         end, missing_from = date, None
         if start and start <= date:
@@ -109,7 +112,7 @@ class AccountMove(models.Model):
             "days": sum(p["days"] for p in periods),
             "rate": periods[-1]["rate"] if periods else 0.0,
             "interest": interest,
-            "indemnity": self._relance_indemnity(date),
+            "indemnity": 0.0 if never_issued else self._relance_indemnity(date),
             "date_from": start,
             "date_to": max(end, start - timedelta(days=1)) if start else date,
             "periods": periods,
@@ -245,7 +248,7 @@ class AccountMove(models.Model):
             allocation = self._relance_settlement_allocation()
         for (payment, invoice), amount in allocation.items():
             if invoice == self:
-                events.append((payment.date, amount))
+                events.append((settled_on(payment), amount))
         return sorted(events)
 
     def _relance_interest_periods(self, start, end, rate_cache=None, allocation=None):

@@ -174,7 +174,6 @@ class AccountMove(models.Model):
                 )
             )
         partner = move.commercial_partner_id
-        amount = move.relance_amount_due
         move.relance_promise_date = pay_date
         text = _(
             "The customer confirmed on the portal that invoice %(invoice)s was received "
@@ -182,6 +181,16 @@ class AccountMove(models.Model):
             invoice=move.name,
             date=format_date(self.env, pay_date, lang_code=partner.lang or None),
         )
+        return move._relance_trace_confirmation(text, pay_date)
+
+    def _relance_trace_confirmation(self, text, pay_date=None):
+        """The customer confirmed this invoice (on the portal, or approved it on its
+        e-invoicing platform): a done action in the history, with the promised payment
+        date when it gave one, and a note on the invoice in the customer's name."""
+        self.ensure_one()
+        move = self.sudo()
+        partner = move.commercial_partner_id
+        amount = move.relance_amount_due
         entry = (
             self.env["relance.history"]
             .sudo()
@@ -192,12 +201,12 @@ class AccountMove(models.Model):
                     "move_ids": [fields.Command.set(move.ids)],
                     "level_id": move.relance_level_id.id,
                     "channel": "email",
-                    "date": today,
+                    "date": fields.Date.context_today(self),
                     "state": "done",
                     "executed": True,
-                    "outcome": "promise",
-                    "promise_date": pay_date,
-                    "promise_amount": amount,
+                    "outcome": "promise" if pay_date else False,
+                    "promise_date": pay_date or False,
+                    "promise_amount": amount if pay_date else 0.0,
                     "amount_due": amount,
                     "note": Markup("<p>%s</p>") % text,
                 }

@@ -4,6 +4,7 @@ from . import relance_dispute
 from . import relance_dispute_reason
 from . import relance_dispute_route
 from . import relance_dispute_team
+from . import relance_einvoice_status
 from . import relance_history
 from . import res_partner
 from . import res_partner_payer_score

@@ -5,7 +5,7 @@ from odoo.tools import SQL
 
 from odoo.addons.relance_avancee.access import check_collector
 
-from .relance_dispute import OPEN_STATES
+from .relance_dispute import CUSTOMER_SOURCES, OPEN_STATES
 
 
 class AccountMove(models.Model):
@@ -86,15 +86,18 @@ class AccountMove(models.Model):
         problems = super()._relance_check_problems()
         disputes = self._relance_open_preventable_disputes()
         return problems + self._relance_same_cause_texts(
-            disputes.filtered(lambda d: d.source != "portal")
+            disputes.filtered(lambda d: d.source not in CUSTOMER_SOURCES)
         )
 
     def _relance_check_notices(self):
-        """What a customer reported alone on the portal warns, and never blocks."""
+        """What a customer reported alone (portal, e-invoicing platform) warns, and
+        never blocks."""
         notices = super()._relance_check_notices()
         disputes = self._relance_open_preventable_disputes()
-        blocking = disputes.filtered(lambda d: d.source != "portal").reason_id
-        reported = disputes.filtered(lambda d: d.source == "portal" and d.reason_id not in blocking)
+        blocking = disputes.filtered(lambda d: d.source not in CUSTOMER_SOURCES).reason_id
+        reported = disputes.filtered(
+            lambda d: d.source in CUSTOMER_SOURCES and d.reason_id not in blocking
+        )
         return notices + self._relance_same_cause_texts(reported)
 
     def action_relance_report_dispute(self):

@@ -11,6 +11,9 @@ from odoo.addons.relance_avancee.access import check_collector, is_collector
 
 from .relance_dispute_reason import CATEGORIES
 
+# Disputes the customer declared alone (its portal, its e-invoicing platform): its word,
+# not checked yet by a collector.
+CUSTOMER_SOURCES = ("portal", "einvoice")
 # A dispute's states, in the order it goes through them: the one list of them. Open
 # disputes (not yet routed, routed, being worked) suspend the dunning of their invoices.
 STATES = [
@@ -136,7 +139,12 @@ class RelanceDispute(models.Model):
     resolution_note = fields.Text(copy=False)
     description = fields.Text(string="What the customer says")
     source = fields.Selection(
-        [("collector", "Collector"), ("call", "Phone call"), ("portal", "Customer portal")],
+        [
+            ("collector", "Collector"),
+            ("call", "Phone call"),
+            ("portal", "Customer portal"),
+            ("einvoice", "E-invoicing platform"),
+        ],
         default="collector",
         readonly=True,
     )

@@ -69,6 +69,8 @@ class RelanceLitigation(models.Model):
         yield "05_penalty_computation.csv", self._penalty_csv()
         if declaration is not None:
             yield "06_claim_declaration.csv", self._claim_declaration_csv(declaration)
+        if self.einvoice_status_ids:
+            yield "07_einvoice_lifecycle.csv", self._einvoice_csv()
 
     def _claim_declaration(self):
         """The claim to declare when the customer is in insolvency proceedings (the same
@@ -193,6 +195,42 @@ class RelanceLitigation(models.Model):
             )
         return output.getvalue()
 
+    def _einvoice_csv(self):
+        """The lifecycle of the file's invoices on the e-invoicing platform, by date:
+        proof of delivery (made available) and of the absence of refusal."""
+        output = io.StringIO()
+        writer = SafeCsvWriter(output)
+        writer.writerow(
+            [
+                "invoice",
+                "date",
+                "code",
+                "status",
+                "direction",
+                "reason_code",
+                "reason",
+                "amount",
+                "currency",
+                "platform_message_id",
+            ]
+        )
+        for status in self.einvoice_status_ids:
+            writer.writerow(
+                [
+                    status.move_id.name,
+                    status.date,
+                    status.status_code or "",
+                    status.status,
+                    status.direction,
+                    status.reason_code or "",
+                    status.reason_text or "",
+                    f"{status.amount:.2f}" if status.amount else "",
+                    status.currency_id.name if status.amount else "",
+                    status.platform_message_id or "",
+                ]
+            )
+        return output.getvalue()
+
     def _penalty_csv(self):
         output = io.StringIO()
         writer = SafeCsvWriter(output)
@@ -295,6 +333,10 @@ class RelanceLitigation(models.Model):
             _("Legal basis:"),
             *(f"- {text}" for text in self._legal_texts()),
         ]
+        proof = self._relance_einvoice_proof_lines()
+        if proof:
+            title = _("E-invoicing lifecycle (approved platform):")
+            lines += ["", title, *(f"- {line}" for line in proof)]
         if declaration is not None:
             lines += ["", *self._claim_declaration_text(declaration)]
         return "\n".join(str(line) for line in lines)
