@@ -6,6 +6,7 @@ from lxml import etree
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tools import email_split
+from odoo.tools.safe_eval import safe_eval
 
 from .common import RelanceCase
 from .test_mail_feedback import BOUNCE
@@ -184,6 +185,11 @@ class TestReminderRecipients(RelanceCase):
         self.assertTrue(first.email_bounced)
         self.assertTrue(self.payable.relance_email_to_check)
         self.assertFalse(self.customer.relance_email_to_check, "its own address is fine")
+        # The worklist's "Email To Check" filter finds the customer of a flagged contact.
+        view = self.env.ref("relance_avancee.res_partner_view_search_relance")
+        arch = etree.fromstring(view.get_combined_arch())
+        domain = arch.xpath("//filter[@name='relance_email_to_check']")[0].get("domain")
+        self.assertIn(self.customer, self.env["res.partner"].search(safe_eval(domain)))
         second, mail = self._remind(date(2026, 2, 8))
         self.assertEqual(second.channel, "email")
         self.assertEqual(second.recipient_ids, self.customer)
