@@ -190,6 +190,49 @@ class TestPayerScore(RelanceCase):
         self.score()
         self.assertEqual(self.explain(hotel)[3], 2)
 
+    @requires_addons("relance_avancee_disputes")
+    def test_rejected_disputes_are_incidents(self):
+        """Hotel (A on its own: 0.6 days, 80 % on time) has a dispute rejected: B; an
+        open dispute or one resolved in its favour counts for nothing; two rejected: D."""
+        hotel = self.env["res.partner"].create({"name": "Hotel", "is_company": True})
+        self.pay(self.make_invoice(hotel, "2026-03-31", 4000.0), 4000.0, "2026-03-31")
+        open_invoice = self.make_invoice(hotel, "2026-06-27", 1000.0)
+
+        def dispute():
+            return self.env["relance.dispute"].create(
+                {
+                    "partner_id": hotel.id,
+                    "move_ids": [Command.set(open_invoice.ids)],
+                    "reason_id": self.env.ref("relance_avancee_disputes.reason_price").id,
+                    "date_open": date(2026, 6, 28),
+                }
+            )
+
+        dispute()  # still open
+        dispute().action_resolve("duplicate_sent")  # resolved in its favour
+        self.score()
+        self.assertEqual(self.explain(hotel)[0], "a")
+        dispute().action_reject("Price agreed in the order.")
+        self.score()
+        hotel.invalidate_recordset()
+        self.assertEqual((hotel.relance_payer_score, hotel.relance_payer_disputes), ("b", 1))
+        dispute().action_reject("Price agreed in the order.")
+        self.score()
+        hotel.invalidate_recordset()
+        self.assertEqual((hotel.relance_payer_score, hotel.relance_payer_disputes), ("d", 2))
+
+    def test_screens_show_the_grade(self):
+        """The customer form (collections tab), the call screen and the worklist."""
+        Partner = self.env["res.partner"].with_user(self.collector)
+        for view, field in (
+            ("base.view_partner_form", "relance_payer_days_late"),
+            ("relance_avancee.res_partner_view_form_call_screen", "relance_payer_trend"),
+            ("relance_avancee.res_partner_view_list_relance_worklist", "relance_payer_score"),
+        ):
+            view = self.env.ref(view)
+            arch = Partner.get_view(view.id, view.type)["arch"]
+            self.assertIn(f'name="{field}"', arch, view.xml_id)
+
     def test_thresholds_are_company_settings(self):
         self.company.relance_payer_c_days = 50
         self.score()
@@ -248,6 +291,9 @@ class TestPayerScore(RelanceCase):
         self.score()
         portal = self._create_portal_user("delta_portal", "Delta Accounts")
         portal.partner_id.parent_id = self.delta
+        # The portal user reads its company's record, only not the score.
+        rows = self.rpc(portal, "res.partner", "read", [self.delta.id], ["name"])
+        self.assertEqual(rows[0]["name"], "Delta")
         with self.assertRaises(AccessError):
             self.rpc(portal, "res.partner", "read", [self.delta.id], ["relance_payer_score"])
         with self.assertRaises(AccessError):
@@ -303,7 +349,7 @@ class TestPayerScorePerCompany(RelanceCase):
 
     @requires_addons("relance_avancee_reports")
     def test_aged_balance_shows_the_grade(self):
-        """Screen, XLSX (last column) and the rows the PDF prints: the grade of the
+        """Screen, XLSX (a column of its own) and the rows the PDF prints: the grade of the
         report's company; with both companies, each company's grade named."""
         self.make_invoice(self.customer, "2026-06-20", 400.0)  # open in company 1: 10 days
         Partner = self.env["res.partner"]
@@ -327,9 +373,15 @@ class TestPayerScorePerCompany(RelanceCase):
         )
         sheet = openpyxl.load_workbook(io.BytesIO(report._xlsx_content())).active
         rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-        self.assertEqual(rows[2][-1], "Payer score")
+        column = rows[2].index("Payer score")
         total_row = next(r for r in rows if r[0] == f"Total {self.customer.display_name}")
-        self.assertEqual(total_row[-1], "B")
+        self.assertEqual(total_row[column], "B")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("relance_avancee_reports.action_report_aged_balance", report.ids)[0]
+            .decode()
+        )
+        self.assertIn('<td class="o_relance_payer_score"><span>B</span></td>', html)
         both = self.company | self.other
         self.env.user.company_ids = [Command.link(self.other.id)]
         (row,) = aged.with_context(allowed_company_ids=both.ids).compute(
