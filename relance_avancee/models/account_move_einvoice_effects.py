@@ -12,9 +12,11 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     def _relance_exclude_from_dunning(self, reason):
-        """Exclude these invoices from dunning with ``reason`` (a dispute without the
-        disputes addon, an invoice the platform rejected): the one way it is written."""
-        self.sudo().write({"relance_excluded": True, "relance_exclusion_reason": reason})
+        """Exclude these invoices from dunning with ``reason`` (a call or a status
+        received ending in a dispute without the disputes addon, an invoice the platform
+        rejected): the one way it is written. The caller's rights apply (the effects of
+        a status run as the engine)."""
+        self.write({"relance_excluded": True, "relance_exclusion_reason": reason})
 
     def _relance_never_issued(self):
         """The e-invoicing platform rejected this invoice: it was never legally issued,

@@ -168,9 +168,7 @@ class RelanceCallOutcome(models.TransientModel):
 
     def _apply_dispute(self):
         """Without the disputes addon: suspend the invoices with the reason given."""
-        self.move_ids.write(
-            {"relance_excluded": True, "relance_exclusion_reason": _("Dispute: %s", self.note)}
-        )
+        self.move_ids._relance_exclude_from_dunning(_("Dispute: %s", self.note))
 
     def _apply_not_received(self):
         customer = self.partner_id.commercial_partner_id
