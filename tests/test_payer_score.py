@@ -283,6 +283,15 @@ class TestPayerScore(RelanceCase):
                 [self.delta.id],
                 {"relance_payer_score": "a"},
             )
+        with self.assertRaises(AccessError):
+            self.rpc(
+                self.collector,
+                "res.partner",
+                "create",
+                {"name": "Forged", "is_company": True, "relance_payer_score": "a"},
+            )
+        # Positive control: the same customer without a grade.
+        self.rpc(self.collector, "res.partner", "create", {"name": "Honest", "is_company": True})
         result = self.rpc(self.manager, "res.partner", "action_relance_recompute_payer_scores", [])
         self.assertEqual(result["params"]["type"], "success")
         self.assertEqual(self.explain(self.delta)[0], "d")

@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
@@ -94,12 +94,23 @@ class ResPartner(models.Model):
         groups=COLLECTOR,
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._relance_check_payer_fields(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._relance_check_payer_fields(vals)
+        return super().write(vals)
+
+    @api.model
+    def _relance_check_payer_fields(self, vals):
+        """Only the computation (as superuser) writes a payer score."""
         if not self.env.su and set(PAYER_FIELDS).intersection(vals):
             raise AccessError(
                 _("The payer score is computed from the invoices; nobody writes it by hand.")
             )
-        return super().write(vals)
 
     def action_relance_recompute_payer_scores(self):
         """Managers' button: every customer's payer score in the companies selected."""
