@@ -4,7 +4,7 @@
     "name": "Relance avancée",
     "summary": "Advanced customer dunning: typologies, escalation plans, daily run, "
     "calls, promises to pay, penalties and blocked customers",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/relance-avancee/relance-avancee",
     "author": "Relance avancée contributors",

@@ -1,16 +1,17 @@
-"""18.0.1.2.0 migration: reminder templates nobody customised get the new texts; a
-template someone edited is kept."""
+"""18.0.1.2.0 and 18.0.1.3.0 migrations: reminder templates nobody customised get the
+new texts; a template someone edited is kept."""
 
 import importlib.util
 from pathlib import Path
 
 from .common import RelanceCase
 
-MIGRATION = Path(__file__).parent.parent / "relance_avancee/migrations/18.0.1.2.0/post-migrate.py"
+MIGRATIONS = Path(__file__).parent.parent / "relance_avancee/migrations"
+MIGRATION = MIGRATIONS / "18.0.1.2.0/post-migrate.py"
 
 
-def load_migration():
-    spec = importlib.util.spec_from_file_location("relance_refresh_templates", MIGRATION)
+def load_migration(path=MIGRATION):
+    spec = importlib.util.spec_from_file_location(f"relance_migration_{path.parent.name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -26,22 +27,23 @@ class TestTemplateRefresh(RelanceCase):
     def setUp(self):
         super().setUp()
         self.migration = load_migration()
+        self.refresh = self.migration.template_refresh  # the code both versions share
         self.notice = self.env.ref("relance_avancee.mail_template_relance_formal_notice")
         self.firm = self.env.ref("relance_avancee.mail_template_relance_firm")
         self.shipped_text = (self.notice.subject, self.notice.body_html)
 
     def test_every_shipped_template_has_its_old_versions(self):
-        names = set(self.migration.shipped_records(self.migration.DATA_FILE.read_bytes()))
+        names = set(self.refresh.shipped_records(self.refresh.DATA_FILE.read_bytes()))
         self.assertEqual(set(self.migration.SHIPPED), names)
         self.assertTrue(all(self.migration.SHIPPED.values()))
 
     def test_current_text_is_recognised_whatever_odoo_reserialised(self):
         """The fingerprint of the data file's text equals the stored record's."""
-        records = self.migration.shipped_records(self.migration.DATA_FILE.read_bytes())
+        records = self.refresh.shipped_records(self.refresh.DATA_FILE.read_bytes())
         subject, body = records["mail_template_relance_formal_notice"]
         self.assertEqual(
-            self.migration.fingerprint(subject, body),
-            self.migration.fingerprint(*self.shipped_text),
+            self.refresh.fingerprint(subject, body),
+            self.refresh.fingerprint(*self.shipped_text),
         )
 
     def test_an_old_untouched_text_is_refreshed_a_customised_one_kept(self):
@@ -50,18 +52,18 @@ class TestTemplateRefresh(RelanceCase):
         self.firm.write({"body_html": custom})
         old = {
             "mail_template_relance_formal_notice": {
-                self.migration.fingerprint(self.notice.subject, OLD_BODY)
+                self.refresh.fingerprint(self.notice.subject, OLD_BODY)
             },
             "mail_template_relance_firm": {"another shipped version"},
         }
-        names = self.migration.untouched_templates(self.env, shipped=old, translations={})
+        names = self.refresh.untouched_templates(self.env, shipped=old, translations={})
         self.assertEqual(names, ["mail_template_relance_formal_notice"])
-        self.migration.reload_templates(self.env, names)
+        self.refresh.reload_templates(self.env, names)
         self.notice.invalidate_recordset()
         self.assertNotIn("within 8 days", self.notice.body_html)
         self.assertEqual(
-            self.migration.fingerprint(self.notice.subject, self.notice.body_html),
-            self.migration.fingerprint(*self.shipped_text),
+            self.refresh.fingerprint(self.notice.subject, self.notice.body_html),
+            self.refresh.fingerprint(*self.shipped_text),
         )
         self.assertIn("Our own words", self.firm.body_html, "customised: kept")
 
@@ -74,21 +76,71 @@ class TestTemplateRefresh(RelanceCase):
         self.notice.with_context(lang="fr_FR").write({"body_html": french})
         old = {
             "mail_template_relance_formal_notice": {
-                self.migration.fingerprint(self.notice.subject, OLD_BODY)
+                self.refresh.fingerprint(self.notice.subject, OLD_BODY)
             }
         }
         self.assertEqual(
-            self.migration.untouched_templates(self.env, shipped=old, translations={}), []
+            self.refresh.untouched_templates(self.env, shipped=old, translations={}), []
         )
         # Positive control: the same French text, had it been shipped, is refreshed.
         subject_fr = self.notice.with_context(lang="fr_FR").subject
         shipped_fr = {
-            "mail_template_relance_formal_notice": {self.migration.fingerprint(subject_fr, french)}
+            "mail_template_relance_formal_notice": {self.refresh.fingerprint(subject_fr, french)}
         }
         self.assertEqual(
-            self.migration.untouched_templates(self.env, shipped=old, translations=shipped_fr),
+            self.refresh.untouched_templates(self.env, shipped=old, translations=shipped_fr),
             ["mail_template_relance_formal_notice"],
         )
+
+
+class TestOneMessageMigration(RelanceCase):
+    """18.0.1.3.0: the texts of 18.0.1.2.0 are refreshed too; earlier actions get their
+    invoices' lines."""
+
+    def setUp(self):
+        super().setUp()
+        self.migration = load_migration(MIGRATIONS / "18.0.1.3.0/post-migrate.py")
+        self.refresh = self.migration.template_refresh
+
+    def test_every_text_shipped_before_is_refreshed_never_the_new_one(self):
+        texts, translations = self.migration.shipped()
+        previous = load_migration()
+        records = self.refresh.shipped_records(self.refresh.DATA_FILE.read_bytes())
+        self.assertEqual(set(texts), set(records))
+        for name in records:
+            self.assertLessEqual(previous.SHIPPED[name], texts[name], "1.1 texts still known")
+        for name, known in self.migration.SHIPPED_1_2.items():
+            self.assertLessEqual(known, texts[name], "and 1.2's")
+            self.assertNotIn(self.refresh.fingerprint(*records[name]), known, "a new text")
+        self.assertEqual(translations, previous.SHIPPED_TRANSLATIONS)
+        # Already the new texts: nothing to refresh.
+        self.assertEqual(self.refresh.untouched_templates(self.env, texts, translations), [])
+
+    def test_earlier_actions_get_a_line_per_invoice_at_their_level(self):
+        level = self.standard_plan.level_ids.sorted("sequence")[0]
+        invoices = self.make_invoice(self.customer, "2026-01-31") | self.make_invoice(
+            self.customer, "2026-02-10"
+        )
+        entry = self.env["relance.history"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, invoices.ids)],
+                "level_id": level.id,
+                "channel": "email",
+                "date": "2026-02-20",
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.execute("DELETE FROM relance_history_line WHERE history_id = %s", [entry.id])
+        self.env.invalidate_all()
+        self.assertFalse(entry.line_ids, "as written before 18.0.1.3.0")
+        self.migration.add_history_lines(self.env.cr)
+        self.env.invalidate_all()
+        self.assertEqual(entry.line_ids.move_id, invoices)
+        self.assertEqual(entry.line_ids.level_id, level)
+        self.migration.add_history_lines(self.env.cr)  # run twice: nothing doubled
+        self.env.invalidate_all()
+        self.assertEqual(len(entry.line_ids), 2)
 
 
 class TestRateKindRemoved(RelanceCase):

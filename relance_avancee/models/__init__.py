@@ -28,6 +28,7 @@ from . import relance_executor
 from . import relance_mailer
 from . import relance_documents
 from . import relance_history
+from . import relance_history_line
 from . import relance_history_recipients
 from . import relance_history_promise
 from . import relance_history_credit

@@ -154,11 +154,7 @@ class AccountMove(models.Model):
         schedule = self._relance_instalment_schedule()
         if self._relance_debtor_kind() != "individual":
             return [(day + timedelta(days=1), amount) for day, amount in schedule]
-        notices = sorted(
-            self.relance_history_ids.filtered(
-                lambda h: h.channel == "formal_notice" and h.state == "done"
-            ).mapped("date")
-        )
+        notices = sorted(self._relance_formal_notices().mapped("date"))
         instalments = []
         for day, amount in schedule:
             claimed_by = next((notice for notice in notices if notice >= day), None)
@@ -166,14 +162,25 @@ class AccountMove(models.Model):
                 instalments.append((claimed_by + timedelta(days=1), amount))
         return instalments or [(schedule[-1][0] + timedelta(days=1), 0.0)]
 
+    def _relance_formal_notices(self):
+        """The formal notices sent that put this invoice on notice: those where it was
+        at the notice's own level. An invoice at an earlier level is listed in the
+        customer's one message of the day as a reminder, not put on notice."""
+        self.ensure_one()
+        return self.relance_history_ids.filtered(
+            lambda h: (
+                h.channel == "formal_notice"
+                and h.state == "done"
+                and h._relance_level_by_move().get(self) == h.level_id
+            )
+        )
+
     def _relance_interest_start(self, date_from=None):
         """First day of interest: after the first instalment's due date (B2B), after the
         formal notice (B2C)."""
         first_day = self._relance_first_due_date() + timedelta(days=1)
         if self._relance_debtor_kind() == "individual":
-            notice = self.relance_history_ids.filtered(
-                lambda h: h.channel == "formal_notice" and h.state == "done"
-            ).sorted("date")[:1]
+            notice = self._relance_formal_notices().sorted("date")[:1]
             if not notice:
                 return None
             first_day = max(first_day, notice.date + timedelta(days=1))

@@ -46,11 +46,13 @@ class RelanceEngine(models.AbstractModel):
 
     @api.model
     def _compute_decisions(self, company, date, partners=None):
-        """Group what is due on ``date`` by customer and level.
+        """One action per customer on ``date``, at the most advanced level due.
 
-        Returns a list of dicts ``{partner, level, moves, amount}`` where ``amount``
-        is what may be claimed on those invoices (``_claimed_amounts``), in company
-        currency, at least the plan's minimum amount.
+        Returns a list of dicts ``{partner, level, moves, amount, lines}``: ``lines``
+        are ``(invoice, its own level, what that level claims)``, ``level`` the most
+        advanced of them (it writes the message), ``amount`` what the action claims
+        (``_claimed_amounts`` at ``level``: invoices falling due soon are listed, not
+        claimed), in company currency.
         """
         invoices = self._candidate_invoices(company, partners)
         pending = self._pending_move_ids(invoices)
@@ -60,14 +62,14 @@ class RelanceEngine(models.AbstractModel):
         )
         still_due = invoices._relance_amount_due_map(in_company_currency=True)
         levels_by_plan = {}
-        groups = defaultdict(lambda: {"moves": [], "amount": 0.0})
+        groups = defaultdict(lambda: {"lines": [], "amount": 0.0})
         penalties = defaultdict(list)
         for invoice in invoices:
             amount = still_due.get(invoice.id, 0.0)
             if invoice.id in pending or amount <= 0 or invoice.relance_last_date == date:
                 continue
             if invoice.relance_is_penalty:
-                penalties[invoice.commercial_partner_id].append((invoice.id, amount))
+                penalties[invoice.commercial_partner_id].append((invoice, amount))
                 continue
             partner = invoice.commercial_partner_id
             if partner.id in replied:
@@ -83,37 +85,74 @@ class RelanceEngine(models.AbstractModel):
             claimed = level and self._claimed_amounts(invoice, level, date, still_due)[invoice.id]
             if claimed and claimed > 0:
                 group = groups[(partner, level)]
-                group["moves"].append(invoice.id)
+                group["lines"].append((invoice, level, claimed))
                 group["amount"] += claimed
-        self._join_penalties(groups, penalties)
-        return [
-            {
-                "partner": partner,
-                "level": level,
-                "moves": self.env["account.move"].browse(group["moves"]),
-                "amount": group["amount"],
-            }
-            for (partner, level), group in groups.items()
-            # The plan's minimum is the customer's total due at that level: many small
-            # invoices together deserve a reminder.
-            if group["amount"] >= level.plan_id.min_amount
+        # The plan's minimum is the customer's total due at a level: many small
+        # invoices together deserve a reminder.
+        kept = defaultdict(list)
+        for (partner, level), group in groups.items():
+            if group["amount"] >= level.plan_id.min_amount:
+                kept[partner].extend(group["lines"])
+        decisions = [
+            self._customer_decision(partner, part)
+            for partner, lines in kept.items()
+            for part in self._split_litigation(lines)
         ]
+        self._join_penalties(decisions, penalties)
+        return decisions
 
     @api.model
-    def _join_penalties(self, groups, penalties):
+    def _split_litigation(self, lines):
+        """A hand-over to litigation is no message to the customer: its invoices make
+        their own action, the others the customer's one message of the day."""
+        litigation = [line for line in lines if line[1].channel == "litigation"]
+        others = [line for line in lines if line[1].channel != "litigation"]
+        return [part for part in (others, litigation) if part]
+
+    @api.model
+    def _customer_decision(self, partner, lines):
+        """The day's one action for a customer: written at its most advanced level;
+        invoices falling due soon are listed, not claimed (unless all are)."""
+        level = self._most_advanced(self._levels_of(lines))
+        amount = sum(
+            claimed
+            for _move, line_level, claimed in lines
+            if level.preventive or not line_level.preventive
+        )
+        return {
+            "partner": partner,
+            "level": level,
+            "moves": self.env["account.move"].union(*(move for move, _lvl, _amt in lines)),
+            "amount": amount,
+            "lines": lines,
+        }
+
+    @api.model
+    def _levels_of(self, lines):
+        return self.env["relance.level"].union(*(level for _move, level, _amt in lines))
+
+    @api.model
+    def _most_advanced(self, levels):
+        return max(levels, key=lambda lvl: (lvl.offset_days, lvl.sequence))
+
+    @api.model
+    def _join_penalties(self, decisions, penalties):
         """Penalty invoices are reminded with the debt they come from, never on their
-        own: each joins its customer's most advanced action of the day, if any."""
-        levels = defaultdict(list)
-        for partner, level in groups:
-            levels[partner].append(level)
-        for partner, items in penalties.items():
-            if not levels[partner]:
-                continue
-            level = max(levels[partner], key=lambda lvl: (lvl.offset_days, lvl.sequence))
-            group = groups[(partner, level)]
-            for move_id, amount in items:
-                group["moves"].append(move_id)
-                group["amount"] += amount
+        own: each joins its customer's most advanced action of the day, if any, at its
+        level."""
+        most_advanced = {}
+        for decision in decisions:
+            current = most_advanced.get(decision["partner"])
+            if (
+                not current
+                or self._most_advanced(current["level"] | decision["level"]) != (current["level"])
+            ):
+                most_advanced[decision["partner"]] = decision
+        for partner, decision in most_advanced.items():
+            for move, amount in penalties.get(partner, []):
+                decision["lines"].append((move, decision["level"], amount))
+                decision["moves"] |= move
+                decision["amount"] += amount
 
     @api.model
     def _promise_pauses(self, invoice, plan, date):

@@ -41,7 +41,7 @@ class RelanceExecutor(models.AbstractModel):
         if not entries:
             return entries
         self._fallback_to_letter(entries.filtered(lambda e: e.channel == "email"))
-        for entry in entries.filtered(lambda e: e.level_id.apply_penalties):
+        for entry in entries.filtered(lambda e: e.line_ids.level_id.filtered("apply_penalties")):
             self._guarded(entry, self._charge_penalties)
         entries = entries.filtered(lambda e: e.state == "planned")
         rendered = self._render_messages(entries)
@@ -132,6 +132,11 @@ class RelanceExecutor(models.AbstractModel):
                     and not m.commercial_partner_id.relance_insolvency_date
                 )
             )
+            if not entry.level_id.preventive and not (
+                due - entry.line_ids.filtered("due_soon").move_id
+            ):
+                # Only invoices falling due soon are left: nothing to remind today.
+                due = due.browse()
             if not due:
                 entry.write(
                     {
@@ -359,7 +364,8 @@ class RelanceExecutor(models.AbstractModel):
         entries.write({"state": "done", "outcome": "sent", "user_id": self.env.user.id})
 
     def _advance_invoices(self, entries):
-        """The invoices reached their entry's level.
+        """Each invoice reached its own level in its entry (the message is written at
+        the most advanced one).
 
         Written in SQL: account.move.write re-validates the whole journal entry
         (about 10 ms each), while these three columns are dunning state only.
@@ -368,18 +374,24 @@ class RelanceExecutor(models.AbstractModel):
         fields_written = ["relance_level_id", "relance_last_date", "relance_next_date"]
         invoices = entries.move_ids
         invoices.flush_recordset(fields_written)
-        following = {level: engine._following_level(level) for level in entries.level_id}
+        steps = [
+            (entry, invoice, level)
+            for entry in entries
+            for invoice, level in entry._relance_level_by_move().items()
+        ]
+        following = {level: engine._following_level(level) for _e, _i, level in steps}
         rows = [
             SQL(
                 "(%s, %s, %s::date, %s::date)",
                 invoice.id,
-                entry.level_id.id,
+                level.id or None,
                 entry.date,
-                engine._step_date(invoice, following[entry.level_id], entry.date) or None,
+                engine._step_date(invoice, following[level], entry.date) or None,
             )
-            for entry in entries
-            for invoice in entry.move_ids
+            for entry, invoice, level in steps
         ]
+        if not rows:
+            return
         self.env.cr.execute(
             SQL(
                 """
@@ -402,18 +414,26 @@ class RelanceExecutor(models.AbstractModel):
 
     @api.model
     def _invoice_table(self, entry):
+        """The action's invoices for the chatter and the collector: each at its own
+        level; those falling due soon said so (listed, not claimed)."""
+        levels = entry._relance_level_by_move()
+        soon = entry.move_ids - entry._relance_claimed_moves()
         rows = Markup("").join(
-            Markup("<tr><td>%s</td><td>%s</td><td style='text-align:right'>%s</td></tr>")
+            Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td style='text-align:right'>%s</td></tr>")
             % (
                 move.name,
                 fields.Date.to_string(move.invoice_date_due),
+                self.env._("%s (falling due soon)", levels[move].name)
+                if move in soon
+                else (levels[move].name or ""),
                 move.currency_id.format(move.amount_residual),
             )
             for move in entry.move_ids.sorted("invoice_date_due")
         )
-        header = Markup("<tr><th>%s</th><th>%s</th><th>%s</th></tr>") % (
+        header = Markup("<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>") % (
             _("Invoice"),
             _("Due date"),
+            _("Level"),
             _("Residual"),
         )
         total = escape(_("Total due: %s", entry.currency_id.format(entry.amount_due)))

@@ -59,6 +59,7 @@ ENGINE_FIELDS = {
 CONTENT_FIELDS = {
     "partner_id",
     "move_ids",
+    "line_ids",
     "amount_due",
     "level_id",
     "channel",
@@ -92,7 +93,16 @@ class RelanceHistory(models.Model):
         string="Invoices",
         check_company=True,
     )
-    level_id = fields.Many2one("relance.level", ondelete="restrict", index=True)
+    level_id = fields.Many2one(
+        "relance.level",
+        ondelete="restrict",
+        index=True,
+        help="The most advanced level due among the invoices: it writes the message. "
+        "Each invoice reaches its own level (Level of Each Invoice tab).",
+    )
+    line_ids = fields.One2many(
+        "relance.history.line", "history_id", string="Invoices and Their Levels", readonly=True
+    )
     channel = fields.Selection(CHANNELS, required=True)
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     state = fields.Selection(
@@ -171,7 +181,18 @@ class RelanceHistory(models.Model):
         for entry in self:
             entry.invoice_count = len(entry.move_ids)
 
-    @api.depends("move_ids.amount_residual", "move_ids.currency_id", "level_id", "date")
+    def _relance_claimed_moves(self):
+        """The invoices the action claims: all but those falling due soon, unless it is
+        a preventive reminder."""
+        self.ensure_one()
+        if self.level_id.preventive:
+            return self.move_ids
+        soon = self.line_ids.filtered("due_soon").move_id
+        return self.move_ids - soon
+
+    @api.depends(
+        "move_ids.amount_residual", "move_ids.currency_id", "level_id", "date", "line_ids.level_id"
+    )
     @api.depends_context("lang")
     def _compute_due_totals(self):
         due = self.move_ids._relance_amount_due_map()  # one allocation for the batch
@@ -190,7 +211,7 @@ class RelanceHistory(models.Model):
                     in_company_currency=False,
                 )
             totals = defaultdict(float)
-            for move in entry.move_ids:
+            for move in entry._relance_claimed_moves():
                 totals[move.currency_id] += claimed.get(move.id, 0.0)
             entry.due_totals = "\n".join(
                 currency.format(amount)
@@ -234,6 +255,7 @@ class RelanceHistory(models.Model):
                 if not self._relance_is_engine_or_manager():
                     self._check_user_values(vals)
         entries = super().create(vals_list)
+        entries._relance_sync_lines()
         if not self.env.su:
             entries._check_user_choices()
         return entries
@@ -251,7 +273,54 @@ class RelanceHistory(models.Model):
                 self._check_user_date(vals.get("date"), phone=False)
         elif set(vals) - FIELDS_WRITABLE_WHEN_DONE and any(e.state == "done" for e in self):
             raise UserError(_("A dunning action that is done is a trace: it cannot be changed."))
-        return super().write(vals)
+        result = super().write(vals)
+        if "move_ids" in vals:
+            self._relance_sync_lines()
+        return result
+
+    def _relance_sync_lines(self):
+        """One line per invoice of the action: an invoice added without its own level
+        (an action planned by hand) is at the action's level; a line whose invoice
+        left the action goes. Derived from checked invoices: written as the engine."""
+        lines = self.sudo().line_ids
+        lines.filtered(lambda line: line.move_id not in line.history_id.move_ids).unlink()
+        missing = [
+            {"history_id": entry.id, "move_id": move.id, "level_id": entry.level_id.id}
+            for entry in self.sudo()
+            for move in entry.move_ids - entry.line_ids.move_id
+        ]
+        if missing:
+            self.env["relance.history.line"].sudo().create(missing)
+
+    def _relance_level_by_move(self):
+        """{invoice: its own level in this action} (the action's level when it has no line)."""
+        self.ensure_one()
+        levels = {line.move_id: line.level_id for line in self.line_ids}
+        return {move: levels.get(move, self.level_id) for move in self.move_ids}
+
+    def _relance_overdue_lines(self):
+        """The lines the message claims: every invoice but those falling due soon (all of
+        them for a preventive reminder), by due date."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda line: line.move_id in self.move_ids)
+        if not self.level_id.preventive:
+            lines = lines.filtered(lambda line: not line.due_soon)
+        return lines.sorted(lambda line: (line.move_id.relance_due_date, line.move_id.id))
+
+    def _relance_lines_below_level(self):
+        """Overdue invoices listed at an earlier stage than the message's: a formal
+        notice recalls them as reminders, it does not put them on notice."""
+        self.ensure_one()
+        return self._relance_overdue_lines().filtered(lambda line: line.level_id != self.level_id)
+
+    def _relance_soon_lines(self):
+        """Invoices falling due soon listed with overdue ones, in their own section: for
+        information, not claimed (none for a preventive reminder, all are)."""
+        self.ensure_one()
+        if self.level_id.preventive:
+            return self.line_ids.browse()
+        lines = self.line_ids.filtered(lambda line: line.due_soon and line.move_id in self.move_ids)
+        return lines.sorted(lambda line: (line.move_id.relance_due_date, line.move_id.id))
 
     def _relance_is_engine_or_manager(self):
         return is_manager(self.env)

@@ -64,8 +64,13 @@ class RelancePenalty(models.Model):
     @api.model
     def _charge(self, entry):
         """Create the penalty invoices of a dunning action: one per customer and currency."""
-        # No interest on interest (Code civil 1343-2): penalty invoices bear none.
-        invoices = entry.move_ids.filtered(lambda m: not m.relance_is_penalty)
+        # No interest on interest (Code civil 1343-2): penalty invoices bear none. Only
+        # the invoices at a level that applies penalties are charged, whatever the
+        # level the message is written at.
+        levels = entry._relance_level_by_move()
+        invoices = entry.move_ids.filtered(
+            lambda m: not m.relance_is_penalty and levels[m].apply_penalties
+        )
         if not invoices or entry.partner_id._relance_in_insolvency():
             return self.browse()
         invoices._relance_check_penalty_setup()

@@ -365,6 +365,13 @@ class RelanceRun(models.Model):
             "company_id": self.company_id.id,
             "partner_id": decision["partner"].id,
             "move_ids": [fields.Command.set(decision["moves"].ids)],
+            # Each invoice at its own level; the message at the most advanced one.
+            "line_ids": [
+                fields.Command.create(
+                    {"move_id": move.id, "level_id": move_level.id, "amount": claimed}
+                )
+                for move, move_level, claimed in decision["lines"]
+            ],
             "level_id": level.id,
             "channel": channel,
             "fallback_reason": reason,

@@ -1,0 +1,66 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""18.0.1.3.0: one message per customer and day.
+
+Each action now lists its invoices at their own level (``relance.history.line``):
+the actions written before get one line per invoice, at the action's level (they
+were grouped by level). The reminder templates nobody customised get the new texts
+(invoices overdue with their own stage, invoices falling due soon in their own
+section): see ``migrations/template_refresh.py``.
+"""
+
+import importlib.util
+from pathlib import Path
+
+_spec = importlib.util.spec_from_file_location(
+    "relance_template_refresh", Path(__file__).parents[1] / "template_refresh.py"
+)
+template_refresh = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(template_refresh)
+
+# Fingerprints of the texts shipped by 18.0.1.2.0 that 18.0.1.3.0 changes (the
+# versions before it are in its own migration's SHIPPED; the preventive reminder, only
+# invoices falling due soon, keeps its text).
+SHIPPED_1_2 = {
+    "mail_template_relance_courteous": {
+        "f6c7cbf38514cb54761b587f38e27ea4adcb232f05ff3e7f7388baf9cf3e8d43",
+    },
+    "mail_template_relance_firm": {
+        "3055cbe411e008ffe4934e1f17c45c325d1c5840fd75ab456d88cfc74d004690",
+    },
+    "mail_template_relance_formal_notice": {
+        "0f26be33876ffa177ff9065d429569c65676a7a2b02078f2a58907e1d822aee9",
+    },
+}
+
+
+def shipped():
+    """{template: fingerprints of every text shipped up to 18.0.1.2.0}, and the same
+    for the French translations (18.0.1.2.0 shipped no new one)."""
+    previous = template_refresh.load("18.0.1.2.0")
+    texts = {
+        name: previous.SHIPPED.get(name, set()) | SHIPPED_1_2.get(name, set())
+        for name in previous.SHIPPED.keys() | SHIPPED_1_2.keys()
+    }
+    return texts, previous.SHIPPED_TRANSLATIONS
+
+
+def add_history_lines(cr):
+    """One line per invoice of each earlier action, at the action's level."""
+    cr.execute(
+        """
+        INSERT INTO relance_history_line
+               (history_id, move_id, level_id, company_id,
+                create_uid, create_date, write_uid, write_date)
+        SELECT rel.history_id, rel.move_id, h.level_id, h.company_id,
+               1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
+          FROM relance_history_account_move_rel rel
+          JOIN relance_history h ON h.id = rel.history_id
+        ON CONFLICT (history_id, move_id) DO NOTHING
+        """
+    )
+
+
+def migrate(cr, version):
+    add_history_lines(cr)
+    texts, translations = shipped()
+    template_refresh.refresh(cr, texts, translations)
