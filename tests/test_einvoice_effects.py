@@ -334,6 +334,23 @@ class TestCashedStatuses(RelanceCase):
         self.rpc(billing_admin, "relance.einvoice.export", "action_export", [wizard_id])
         self.assertEqual(self.cashed(invoice).state, "sent")
 
+    def test_a_manager_exports_only_the_companies_he_works_in(self):
+        invoice = self.invoice_with(self.vat_services)
+        self.pay(invoice, 600.0, "2026-02-15")
+        other = self.setup_other_company()["company"]
+        foreign_id = self.rpc(
+            self.manager, "relance.einvoice.export", "create", {"company_id": other.id}
+        )
+        with self.assertRaises(AccessError):
+            self.rpc(self.manager, "relance.einvoice.export", "action_export", [foreign_id])
+        self.assertEqual(self.cashed(invoice).state, "queued")
+        # Positive control: his own company.
+        wizard_id = self.rpc(
+            self.manager, "relance.einvoice.export", "create", {"company_id": self.company.id}
+        )
+        self.rpc(self.manager, "relance.einvoice.export", "action_export", [wizard_id])
+        self.assertEqual(self.cashed(invoice).state, "sent")
+
 
 @requires_addons("relance_avancee_disputes")
 class TestEinvoiceDisputes(EinvoiceCase):
