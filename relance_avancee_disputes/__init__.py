@@ -2,3 +2,8 @@
 from . import controllers
 from . import models
 from . import wizards
+
+
+def uninstall_hook(env):
+    """The analysis of why customers pay late stays, without the disputes."""
+    env["relance.late.payment.analysis"]._relance_drop_disputes()

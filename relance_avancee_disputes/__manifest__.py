@@ -11,6 +11,7 @@
     "license": "LGPL-3",
     "installable": True,
     "depends": ["relance_avancee", "portal"],
+    "uninstall_hook": "uninstall_hook",
     "data": [
         "security/relance_dispute_security.xml",
         "security/ir.model.access.csv",

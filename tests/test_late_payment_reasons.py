@@ -292,6 +292,34 @@ class TestLatePaymentsWithDisputes(LateReasonCase):
         )
         self.assertEqual(sorted(self._analysis().mapped("source")), ["call", "dispute", "dispute"])
 
+    def test_uninstalling_the_addon_leaves_the_base_analysis(self):
+        """The uninstall hook builds the view again without the disputes: dropping
+        their table (as Odoo does, with CASCADE) keeps the analysis of calls."""
+        with freeze_time("2026-01-20"):
+            self._log_call(
+                self.invoice,
+                "dispute",
+                dispute_reason_id=self.reason_price,
+                note="Discount not applied",
+                send_confirmation=False,
+            )
+            self._log_call(
+                self.other_invoice, "promise", promise_date=date(2026, 1, 30), late_reason="cash"
+            )
+        self.env.flush_all()
+        self.env[ANALYSIS]._relance_drop_disputes()
+        self.env.cr.execute("DROP TABLE relance_dispute CASCADE")
+        self.env.cr.execute(
+            "SELECT source, process, amount FROM relance_late_payment_analysis "
+            "WHERE partner_id = %s ORDER BY amount",
+            [self.customer.id],
+        )
+        self.assertEqual(
+            self.env.cr.fetchall(),
+            # The call that opened the dispute is a call again, its process unknown.
+            [("call", "credit_risk", 320.35), ("call", "other", 1500.40)],
+        )
+
     def test_dispute_reasons_use_the_one_list_of_processes(self):
         processes = self.env["relance.dispute.reason"]._fields["root_process"].selection
         self.assertEqual(processes, self.env[ANALYSIS]._fields["process"].selection)

@@ -4,6 +4,9 @@ from odoo.tools import SQL
 
 from odoo.addons.relance_avancee.models.relance_late_payment_analysis import SOURCE_COUNT
 
+# Context key: the view as the base addon alone builds it (this addon is uninstalled).
+WITHOUT_DISPUTES_KEY = "relance_analysis_without_disputes"
+
 
 class RelanceLatePaymentAnalysis(models.Model):
     """Disputes join the reasons given on calls, by their root process. A call that
@@ -26,11 +29,21 @@ class RelanceLatePaymentAnalysis(models.Model):
 
     @api.model
     def _relance_sources(self):
+        if self.env.context.get(WITHOUT_DISPUTES_KEY):
+            return super()._relance_sources()
         return [*super()._relance_sources(), self._relance_dispute_rows()]
 
     @api.model
     def _relance_call_rows_condition(self):
+        if self.env.context.get(WITHOUT_DISPUTES_KEY):
+            return super()._relance_call_rows_condition()
         return SQL("h.outcome IS DISTINCT FROM 'dispute'")
+
+    @api.model
+    def _relance_drop_disputes(self):
+        """Uninstalling this addon: the view is built again without the disputes, so
+        that dropping their table leaves the base's analysis in place."""
+        self.with_context(**{WITHOUT_DISPUTES_KEY: True}).init()
 
     @api.model
     def _relance_dispute_rows(self):
