@@ -311,3 +311,29 @@ class TestDemoData(RelanceTagged, TransactionCase):
         self.assertEqual(insolvent.relance_insolvency_date, self.today - timedelta(days=21))
         disputes = self._history([("outcome", "=", "dispute")])
         self.assertTrue(disputes, "some calls ended in a dispute")
+
+    def test_einvoicing_statuses(self):
+        """The platform's statuses: invoices deposited then made available the next day
+        (when the buyer got them), one refused with its reason, one payment sent."""
+        statuses = self.env["relance.einvoice.status"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(set(statuses.mapped("source")), {"demo"})
+        self.assertFalse(statuses.filtered(lambda s: s.date > fields.Datetime.now()))
+        refused = statuses.filtered(lambda s: s.status == "refused")
+        self.assertEqual(len(refused), 1)
+        self.assertEqual(refused.partner_id.name, "Groupe Batimax")
+        self.assertEqual((refused.status_code, refused.reason_code), ("210", "CMD_ERR"))
+        self.assertEqual(refused.move_id.relance_einvoice_status, "refused")
+        paid = statuses.filtered(lambda s: s.status == "payment_sent")
+        self.assertEqual(len(paid), 1)
+        public = self.env.ref("relance_avancee.relance_typology_public")
+        self.assertEqual(paid.partner_id.relance_typology_id, public)
+        self.assertEqual(paid.payment_date, self.today - timedelta(days=2))
+        self.assertGreater(paid.amount, 0)
+        for made in statuses.filtered(lambda s: s.status == "made_available"):
+            deposited = statuses.filtered(
+                lambda s, made=made: s.move_id == made.move_id and s.status == "deposited"
+            )
+            self.assertEqual(made.date - deposited.date, timedelta(days=1))
+            self.assertEqual(deposited.date.date(), made.move_id.invoice_date)

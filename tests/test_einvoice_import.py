@@ -282,6 +282,14 @@ class TestEinvoiceImportWizard(EinvoiceMixin, RelanceCase):
         self.assertIn("not well-formed XML", str(caught.exception))
         self.assertFalse(self.invoice.relance_einvoice_status_ids)
 
+    def test_only_for_a_company_of_the_user(self):
+        other = self.setup_other_company()["company"]
+        values = {**self.wizard_values("210_refused.xml"), "company_id": other.id}
+        wizard = self.rpc(self.billing, "relance.einvoice.import", "create", values)
+        with self.assertRaisesRegex(UserError, "a company you are working in"):
+            self.rpc(self.billing, "relance.einvoice.import", "action_import", [wizard])
+        self.assertFalse(self.invoice.relance_einvoice_status_ids)
+
     def test_file_over_the_size_limit(self):
         self.company.relance_einvoice_max_kb = 1
         xml = self.message_for("206_partially_approved.xml")
@@ -435,6 +443,18 @@ class TestEinvoiceEndpoint(EinvoiceMixin, RelanceHttpCase):
         refusal = self.refusals()
         self.assertEqual(refusal.reason, "malformed")
         self.assertEqual(refusal.company_id, self.company)
+
+    def test_refusal_log_is_for_managers(self):
+        self.post(b"<oops", "not-the-secret")
+        refusal = self.refusals()
+        self.assertEqual(refusal.reason, "secret")
+        with self.assertRaises(AccessError):
+            self.rpc(self.collector, "relance.einvoice.refusal", "read", refusal.ids, ["reason"])
+        manager = self._create_relance_user(
+            "einvoice_manager", ["relance_avancee.group_relance_manager"]
+        )
+        read = self.rpc(manager, "relance.einvoice.refusal", "read", refusal.ids, ["reason"])
+        self.assertEqual(read[0]["reason"], "secret")
 
     def test_get_is_not_served(self):
         response = self.url_open(ENDPOINT, headers={"Authorization": f"Bearer {self.secret}"})

@@ -1,11 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import random
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
+
+from ..einvoice_cdar import CODE_BY_STATUS
 
 CUSTOMERS = [
     # (name, typology xml id, city, with email)
@@ -96,6 +98,9 @@ CALL_NOTES = {
 }
 # Most promises are kept, on time; the others are broken.
 PROMISE_KEPT = 0.8
+# Whose invoices the demo's e-invoicing platform sent lifecycle statuses about.
+EINVOICE_KEY_ACCOUNT = "Groupe Batimax"
+EINVOICE_TOWN_HALL = "Mairie de Villeneuve"
 
 
 class RelanceDemo(models.AbstractModel):
@@ -123,6 +128,7 @@ class RelanceDemo(models.AbstractModel):
         self._demo_bank(env, company)
         self._demo_dunning_history(env, company, invoices, rng)
         self._demo_credit_notes(env, invoices, rng)
+        self._demo_einvoice_statuses(env, invoices)
         self._demo_blocked_quotation(env, partners, users[1])
         return company
 
@@ -454,6 +460,67 @@ class RelanceDemo(models.AbstractModel):
             activity = call.activity_id
             call.write(values)
             activity.action_feedback(feedback=values["note"])
+
+    def _demo_einvoice_statuses(self, env, invoices):
+        """What the approved e-invoicing platform sent (lifecycle statuses): a key
+        account's and a town hall's invoices deposited and made available to the buyer
+        (the date each reached it), the key account's latest open invoice refused (no
+        purchase order number), a public body's oldest open invoice paid by its
+        treasury (payment sent, not yet received)."""
+        now = fields.Datetime.now()
+        key_account, town_hall = (
+            invoices.filtered(lambda m, name=name: m.partner_id.name == name).sorted("invoice_date")
+            for name in (EINVOICE_KEY_ACCOUNT, EINVOICE_TOWN_HALL)
+        )
+        values = []
+
+        def add(invoice, status, day, **more):
+            if not invoice:
+                return
+            moment = datetime.combine(day, time(9, 0)) + more.pop("delay", timedelta())
+            if moment <= now:
+                code = CODE_BY_STATUS[status]
+                values.append(
+                    {
+                        "move_id": invoice.id,
+                        "status": status,
+                        "date": moment,
+                        "platform_message_id": f"DEMO-{invoice.id}-{code}",
+                        "source": "demo",
+                        **more,
+                    }
+                )
+
+        for invoice in key_account | town_hall:
+            add(invoice, "deposited", invoice.invoice_date)
+            add(invoice, "made_available", invoice.invoice_date, delay=timedelta(days=1))
+        refused = key_account.filtered(
+            lambda m: m.amount_residual > 0 and m.invoice_date <= now.date() - timedelta(days=3)
+        )[-1:]
+        add(
+            refused,
+            "refused",
+            refused.invoice_date,
+            delay=timedelta(days=3),
+            reason_code="CMD_ERR",
+            reason_text="Numéro de commande absent : la facture doit porter notre bon de commande.",
+        )
+        public = self.env.ref("relance_avancee.relance_typology_public")
+        paid = (
+            invoices.filtered(
+                lambda m: m.partner_id.relance_typology_id == public and m.amount_residual > 0
+            ).sorted(lambda m: (m.invoice_date_due >= now.date(), m.invoice_date_due, m.id))
+        )[:1]
+        add(
+            paid,
+            "payment_sent",
+            now.date() - timedelta(days=2),
+            amount=paid.amount_residual,
+            payment_date=now.date() - timedelta(days=2),
+        )
+        statuses = env["relance.einvoice.status"].sudo().create(values)
+        statuses._relance_apply_effects()
+        return statuses
 
     def _demo_customer_in_difficulty(self, env, company, day):
         """Three weeks ago, a risky customer went into reorganisation: the legal stay

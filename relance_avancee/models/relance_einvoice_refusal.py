@@ -1,7 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import api, fields, models
 
 from .relance_einvoice_status import REFUSALS, SOURCES
+
+# Refusals are kept this long: enough to answer a platform's complaint or see a probe.
+KEEP_DAYS = 180
 
 
 class RelanceEinvoiceRefusal(models.Model):
@@ -22,3 +27,9 @@ class RelanceEinvoiceRefusal(models.Model):
     source = fields.Selection(SOURCES, readonly=True)
     message_id = fields.Char(string="Message ID", readonly=True)
     remote_addr = fields.Char(string="Sender Address", readonly=True)
+
+    @api.autovacuum
+    def _gc_old_refusals(self):
+        """Forget refusals older than KEEP_DAYS (probes would otherwise pile up)."""
+        limit = fields.Datetime.now() - timedelta(days=KEEP_DAYS)
+        self.sudo().search([("date", "<", limit)]).unlink()

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
-from odoo.tools import SQL
 
 # Latest statuses that hold up payment: the collector looks before reminding.
 EINVOICE_ISSUE_STATUSES = ("refused", "disputed", "suspended", "partially_approved")
@@ -36,10 +35,9 @@ class ResPartner(models.Model):
     def _search_relance_einvoice_issue(self, operator, value):
         if operator not in ("=", "!="):
             return NotImplemented
-        moves = self.env["account.move"]._search(self._relance_einvoice_issue_domain())
-        partner_ids = moves.subselect(SQL.identifier(moves.table, "commercial_partner_id"))
+        held = self.env["account.move"].search(self._relance_einvoice_issue_domain())
         positive = (operator == "=") == bool(value)
-        return [("id", "in" if positive else "not in", partner_ids)]
+        return [("id", "in" if positive else "not in", held.commercial_partner_id.ids)]
 
     def _relance_einvoice_issue_domain(self, partners=None):
         moves = self.env["account.move"]
