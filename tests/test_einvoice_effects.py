@@ -109,6 +109,25 @@ class TestEinvoiceEffects(EinvoiceCase):
         self.assertIn("rejected by the e-invoicing platform", activity.summary)
         self.assertIn("never legally issued", status.effect_note)
 
+    def test_rejection_counts_as_a_preventable_invoicing_cause(self):
+        analysis = self.env["relance.late.payment.analysis"]
+        domain = [("partner_id", "=", self.customer.id), ("source", "=", "einvoice_rejected")]
+        self.assertFalse(analysis.search(domain))
+        self.receive("rejected", when="2026-02-05 09:30:00", reason_code="REJ_COH")
+        self.env.flush_all()
+        self.assertRecordValues(
+            analysis.search(domain),
+            [
+                {
+                    "date": date(2026, 2, 5),
+                    "process": "invoicing",
+                    "preventable": True,
+                    "amount": 1000.0,
+                    "occurrences": 1,
+                }
+            ],
+        )
+
     def test_rejection_task_goes_to_the_invoice_creator_without_a_responsible(self):
         self.receive("rejected", reason_code="REJ_UNI")
         self.assertEqual(self.invoice.activity_ids.user_id, self.invoice.create_uid)
