@@ -6,6 +6,8 @@ from datetime import date
 
 from lxml import html
 
+from odoo.exceptions import AccessError
+
 from .common import RelanceCase, RelanceHttpCase
 from .test_french import FrenchMixin
 
@@ -120,6 +122,24 @@ class TestOneMessagePerDay(OneMessageMixin, FrenchMixin, RelanceCase):
             self.assertEqual(len(each_run.history_ids), 1)
             self.assertEqual(each_run.history_ids.move_ids, invoices)
             self.assertEqual(each_run.history_ids.line_ids.company_id, each_run.company_id)
+
+    def test_collectors_read_the_levels_only_the_engine_writes_them(self):
+        with self.mock_mail_gateway():
+            run = self.run_on(DAY)
+        History = self.env["relance.history.line"]
+        mine = History.with_user(self.collector).search([("history_id", "=", run.history_ids.id)])
+        self.assertEqual(len(mine), 9, "the collector reads each invoice's level")
+        with self.assertRaises(AccessError):
+            mine[:1].write({"level_id": self.notice.id})
+        with self.assertRaises(AccessError):
+            History.with_user(self.collector).create(
+                {"history_id": run.history_ids.id, "move_id": self.soon.id}
+            )
+        other = self.setup_other_company()["company"]
+        manager = self._create_relance_user(
+            "other_manager", ["relance_avancee.group_relance_manager"], company=other
+        )
+        self.assertFalse(History.with_user(manager).search([("id", "in", mine.ids)]))
 
     def test_penalties_only_on_invoices_at_a_level_that_applies_them(self):
         """A message written at a formal notice recalls an invoice at a first reminder:
