@@ -81,6 +81,28 @@ class TestPayerScore(RelanceCase):
         self.assertEqual(self.delta.relance_payer_score_date, TODAY)
         self.assertFalse(self.delta.relance_payer_trend, "nothing due in the six months before")
 
+    def test_queries_do_not_grow_with_customers(self):
+        """A batch: the same queries for five customers as for thirteen."""
+
+        def queries():
+            self.env.flush_all()
+            self.env.invalidate_all()  # both measures start from a cold cache
+            before = self.env.cr.sql_log_count
+            self.score()
+            return self.env.cr.sql_log_count - before
+
+        def add_customers(count):
+            for index in range(count):
+                partner = self.env["res.partner"].create({"name": f"More {index}"})
+                invoice = self.make_invoice(partner, "2026-04-30", 100.0 + index)
+                self.pay(invoice, 50.0, "2026-05-10")  # partly paid: still open
+
+        add_customers(1)
+        queries()  # Odoo's own caches (record rules, companies) warm
+        five = queries()
+        add_customers(8)
+        self.assertEqual(queries(), five)
+
     def test_no_invoice_due_in_twelve_months_no_grade(self):
         old = self.env["res.partner"].create({"name": "Old customer", "is_company": True})
         self.make_invoice(old, "2025-06-29", 100.0)  # one day before the twelve months
