@@ -335,6 +335,22 @@ def bench_size(size, keep, timer):
                     limit=80,
                 ),
             )
+            partners = env["res.partner"]
+            timer.measure(
+                "payer scores, every customer (also in the daily run)",
+                size,
+                lambda: partners._relance_compute_payer_scores(company, TODAY),
+            )
+            timer.measure(
+                "worklist: C and D payers, worst first",
+                size,
+                lambda: partners.search_read(
+                    [("relance_payer_score", "in", ("c", "d"))],
+                    ["display_name", "relance_payer_score", "relance_payer_trend"],
+                    order="relance_payer_score desc, relance_priority desc",
+                    limit=80,
+                ),
+            )
             cr.commit()
             big = populate_big_customer(env, rng)
             spec = call_screen_spec(env)
