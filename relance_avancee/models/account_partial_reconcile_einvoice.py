@@ -14,6 +14,6 @@ class AccountPartialReconcile(models.Model):
         self.env["relance.einvoice.status"]._relance_queue_cashed(partials)
         return partials
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_relance_cashed_status(self):
         self.env["relance.einvoice.status"]._relance_unqueue_cashed(self)
-        return super().unlink()
