@@ -5,16 +5,19 @@ endpoint, refused whole when anything is wrong, shown on the invoice."""
 import base64
 import datetime
 import hashlib
+import hmac
 import io
 import json
 import re
 from pathlib import Path
+from unittest.mock import patch
 
 import openpyxl
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.relance_avancee.einvoice_cdar import CdarError, parse_cdar
+from odoo.addons.relance_avancee.models import res_company_einvoice
 
 from .common import RelanceCase, RelanceHttpCase
 
@@ -123,6 +126,7 @@ class TestEinvoiceImport(EinvoiceMixin, RelanceCase):
             self.invoice.relance_einvoice_status_date, datetime.datetime(2026, 10, 14, 7, 30)
         )
         refused = timeline.filtered(lambda s: s.status == "refused")
+        self.assertEqual(refused.display_name, f"210 Refused {self.invoice.name}")
         self.assertEqual(refused.reason_code, "CMD_ERR")
         self.assertEqual(refused.reason_text, "Numéro de commande inconnu.")
         self.assertEqual(refused.platform_message_id, "CDV-F202600042-210-0001")
@@ -329,6 +333,15 @@ class TestEinvoiceImportWizard(EinvoiceMixin, RelanceCase):
         self.assertTrue(self.company.relance_einvoice_secret_set)
         self.assertEqual(self.env["res.company"]._relance_einvoice_company_of(secret), self.company)
         self.assertFalse(self.env["res.company"]._relance_einvoice_company_of(secret + "x"))
+        # Every company's hash is compared, in constant time.
+        with patch.object(
+            res_company_einvoice.hmac, "compare_digest", wraps=hmac.compare_digest
+        ) as compare:
+            self.env["res.company"]._relance_einvoice_company_of(secret)
+        hashed = (
+            self.env["res.company"].sudo().search([("relance_einvoice_secret_hash", "!=", False)])
+        )
+        self.assertEqual(compare.call_count, len(hashed))
         # The hash is for administrators only.
         with self.assertRaises(AccessError):
             self.company.with_user(self.collector).read(["relance_einvoice_secret_hash"])
@@ -337,6 +350,13 @@ class TestEinvoiceImportWizard(EinvoiceMixin, RelanceCase):
         with self.assertRaises(AccessError):
             settings.action_relance_einvoice_generate_secret()
         self.assertEqual(self.company.sudo().relance_einvoice_secret_hash, stored)
+
+    def test_size_limit_setting_is_checked(self):
+        for wrong in (0, -5, 10 * 1024 + 1):
+            with self.subTest(wrong), self.assertRaises(ValidationError):
+                self.company.relance_einvoice_max_kb = wrong
+        self.company.relance_einvoice_max_kb = 10 * 1024
+        self.assertEqual(self.company._relance_einvoice_max_bytes(), 10 * 1024 * 1024)
 
     def test_invoice_form_shows_the_timeline(self):
         arch = self.env["account.move"].get_view(view_type="form")["arch"]

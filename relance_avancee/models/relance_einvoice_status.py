@@ -112,6 +112,16 @@ class RelanceEinvoiceStatus(models.Model):
         ),
     ]
 
+    @api.depends("status", "status_code", "move_id")
+    def _compute_display_name(self):
+        labels = dict(self.fields_get(["status"], ["selection"])["status"]["selection"])
+        for record in self:
+            record.display_name = " ".join(
+                part
+                for part in (record.status_code, labels.get(record.status), record.move_id.name)
+                if part
+            )
+
     @api.depends("status")
     def _compute_status_code(self):
         for record in self:

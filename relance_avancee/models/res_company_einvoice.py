@@ -4,6 +4,7 @@ import hmac
 import secrets
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..einvoice_cdar import siren_of
 
@@ -39,6 +40,16 @@ class ResCompany(models.Model):
         help="The e-invoicing endpoint refuses larger messages.",
     )
 
+    @api.constrains("relance_einvoice_max_kb")
+    def _check_relance_einvoice_max_kb(self):
+        for company in self:
+            if not 1 <= company.relance_einvoice_max_kb <= MAX_KB:
+                raise ValidationError(
+                    self.env._(
+                        "The largest lifecycle message is between 1 and %(max)s KB.", max=MAX_KB
+                    )
+                )
+
     @api.depends("relance_einvoice_secret_hash")
     def _compute_relance_einvoice_secret_set(self):
         for company in self:
@@ -68,8 +79,7 @@ class ResCompany(models.Model):
 
     def _relance_einvoice_max_bytes(self):
         self.ensure_one()
-        kb = self.relance_einvoice_max_kb or DEFAULT_MAX_KB
-        return min(max(kb, 1), MAX_KB) * 1024
+        return min(max(self.relance_einvoice_max_kb, 1), MAX_KB) * 1024
 
     def _relance_einvoice_sirens(self):
         """The company's SIRENs, from its VAT number, company registry and SIRET."""
