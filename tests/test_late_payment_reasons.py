@@ -403,6 +403,17 @@ class TestUnconfirmedReceipt(LateReasonCase):
             {("invoicing", "2026-02"): (2, 1975.30)},
         )
 
+    def test_a_copy_without_the_link_asks_nothing(self):
+        """A company's own text without the link (or one kept from before it): the
+        customer was not asked, so nothing is waited for nor counted."""
+        template = self.env.ref("relance_avancee.mail_template_relance_duplicates")
+        template.body_html = "<div><p>Here is the copy you asked for.</p></div>"
+        with freeze_time("2026-02-15"):
+            self._log_call(self.invoice, "not_received")
+        self.assertFalse(self.invoice.relance_receipt_state)
+        self.assertFalse(self._flag("2026-03-15"))
+        self.assertFalse(self._analysis(source="unconfirmed"))
+
     def test_a_paid_invoice_was_received(self):
         with freeze_time("2026-02-15"):
             self._log_call(self.invoice, "not_received")

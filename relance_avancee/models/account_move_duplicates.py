@@ -42,5 +42,5 @@ class AccountMove(models.Model):
             email_layout_xmlid="mail.mail_notification_light",
         )
         # Each copy carries a link to confirm its receipt (when the portal page exists).
-        self._relance_ask_receipt()
+        self._relance_ask_receipt(body)
         return message

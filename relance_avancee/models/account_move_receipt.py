@@ -43,10 +43,12 @@ class AccountMove(models.Model):
         '"not received, unconfirmed" in the analysis of why customers pay late.',
     )
 
-    def _relance_ask_receipt(self):
-        """The copies of these invoices carry a link to confirm receipt (when the portal
-        page exists): wait for the customer's answer. Returns the invoices asked."""
-        asked = self.filtered(lambda m: m._relance_confirmation_url())
+    def _relance_ask_receipt(self, body):
+        """Copies of these invoices were sent with ``body``: those whose link to confirm
+        receipt it carries wait for the customer's answer (a template customised, or
+        kept from before the link, asks nothing). Returns the invoices asked."""
+        text = str(body or "")
+        asked = self.filtered(lambda m: m._relance_link_in(text))
         asked.sudo().write(
             {
                 "relance_receipt_state": "requested",
@@ -55,6 +57,12 @@ class AccountMove(models.Model):
             }
         )
         return asked
+
+    def _relance_link_in(self, text):
+        """Whether ``text`` carries this invoice's link to its portal confirmation page."""
+        self.ensure_one()
+        url = self._relance_confirmation_url()
+        return bool(url) and url in text
 
     def _relance_receipt_pending(self):
         """Whether the customer is asked to confirm receipt of this invoice (and has not)."""
