@@ -178,6 +178,7 @@ OVERRIDES = [
     ("relance.history", "_compute_display_name", "relance_avancee/models/relance_history.py"),
     ("mail.thread", "_routing_handle_bounce", "relance_avancee/models/mail_thread.py"),
     ("relance.dispute", "_read_group_select", "relance_avancee_disputes/models/relance_dispute.py"),
+    ("res.partner", "_auto_init", "relance_avancee/models/res_partner.py"),
 ]
 
 # (module, function or Class.method, the parameters we pass, our file): same rules as CALLS.
@@ -190,6 +191,12 @@ FUNCTIONS = [
     ),
     ("odoo.tools.safe_eval", "check_values", ("d",), TEMPLATE),
     ("odoo.sql_db", "db_connect", ("to",), "relance_avancee/models/relance_run.py"),
+    (
+        "odoo.tools.sql",
+        "create_index",
+        ("cr", "indexname", "tablename", "expressions"),
+        "relance_avancee/models/res_partner.py",
+    ),
     (
         "odoo.tools.convert",
         "convert_xml_import",

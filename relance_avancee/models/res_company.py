@@ -119,6 +119,12 @@ class ResCompany(models.Model):
         required=True,
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["res.partner"]._relance_create_indexes(companies.ids)
+        return companies
+
     @api.constrains(
         "relance_fixed_rate",
         "relance_penalty_points",

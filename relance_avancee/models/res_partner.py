@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, sql
 
 from ..access import check_collector, check_internal, check_manager, is_collector, is_manager
 
@@ -590,6 +590,30 @@ class ResPartner(models.Model):
             )
         )
         partners.invalidate_recordset(fields_written)
+
+    def _auto_init(self):
+        """The worklist's order index of every company (see _relance_create_indexes)."""
+        result = super()._auto_init()
+        self.env.cr.execute("SELECT id FROM res_company")
+        self._relance_create_indexes([company_id for (company_id,) in self.env.cr.fetchall()])
+        return result
+
+    @api.model
+    def _relance_create_indexes(self, company_ids):
+        """Index the priority of each company's customers, in the expression the ORM
+        orders the worklist by (a company-dependent column is jsonb {company: value}).
+
+        Created at install and update for the existing companies and when a company
+        is created. The next date has no such index: its cast to a date is not
+        immutable; the worklist reads the customers by priority and keeps the due ones.
+        """
+        for company_id in company_ids:
+            sql.create_index(
+                self.env.cr,
+                f"res_partner_relance_priority_company_{int(company_id)}_index",
+                self._table,
+                [f"((relance_priority -> '{int(company_id)}' ->> 0)::double precision)"],
+            )
 
     def _relance_first_date(self, invoice):
         """When a never-reminded invoice meets the first level of its plan."""
