@@ -165,6 +165,42 @@ class TestOneMessagePerDay(OneMessageMixin, FrenchMixin, RelanceCase):
         self.assertEqual((charges.days, charges.interest, charges.indemnity), (56, 1.86, 40.0))
 
 
+class TestCallsAndLitigation(RelanceCase):
+    """Neither a call nor a hand-over to litigation is a written message."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.first, cls.second, cls.call, cls.notice, cls.litigation = (
+            cls.standard_plan.level_ids.sorted("sequence")
+        )
+        cls.late = cls.make_invoice(cls.customer, "2026-01-05", 5000.0)
+        cls.new = cls.make_invoice(cls.customer, "2026-03-05", 200.0)
+
+    def test_a_call_covers_every_invoice_of_the_customer(self):
+        self.late.write({"relance_level_id": self.second.id, "relance_last_date": "2026-02-20"})
+        with self.mock_mail_gateway():
+            run = self.run_on(DAY)
+        self.assertFalse(self._new_mails.filtered(lambda m: self.customer in m.recipient_ids))
+        entry = run.history_ids
+        self.assertEqual((len(entry), entry.channel, entry.level_id), (1, "phone", self.call))
+        note = str(entry.activity_id.note)
+        self.assertRegex(note, f"{self.late.name}.*Collection call")
+        self.assertRegex(note, f"{self.new.name}.*First reminder")
+        self.assertEqual(entry.amount_due, 5200.0)
+        self.assertEqual(
+            (self.late.relance_level_id, self.new.relance_level_id), (self.call, self.first)
+        )
+
+    def test_litigation_is_an_action_of_its_own(self):
+        self.late.write({"relance_level_id": self.notice.id, "relance_last_date": "2026-02-01"})
+        decisions = self.env["relance.engine"]._compute_decisions(self.company, DAY)
+        self.assertEqual(
+            sorted((d["level"].channel, d["moves"].ids, d["amount"]) for d in decisions),
+            [("email", self.new.ids, 200.0), ("litigation", self.late.ids, 5000.0)],
+        )
+
+
 class TestOneLetterPerDay(OneMessageMixin, RelanceHttpCase):
     @classmethod
     def setUpClass(cls):
