@@ -517,6 +517,8 @@ class TestEinvoiceDisplay(EinvoiceMixin, RelanceCase):
         salesman = self._create_relance_user("salesman", ["sales_team.group_sale_salesman"])
         with self.assertRaises(AccessError):
             self.customer.with_user(salesman).read(["relance_einvoice_status_ids"])
+        with self.assertRaises(AccessError):
+            self.rpc(salesman, "res.partner", "search", [("relance_einvoice_issue", "=", True)])
 
 
 class TestEinvoiceAgedBalance(EinvoiceMixin, RelanceHttpCase):

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from ..access import check_receivables_reader
+
 # Latest statuses that hold up payment: the collector looks before reminding.
 EINVOICE_ISSUE_STATUSES = ("refused", "disputed", "suspended", "partially_approved")
 
@@ -22,6 +24,7 @@ class ResPartner(models.Model):
         string="E-Invoice Held Up",
         compute="_compute_relance_einvoice_issue",
         search="_search_relance_einvoice_issue",
+        groups="relance_avancee.group_relance_user,account.group_account_invoice",
         help="An open invoice of the customer was last refused, disputed, suspended or "
         "partially approved on the e-invoicing platform.",
     )
@@ -35,6 +38,8 @@ class ResPartner(models.Model):
     def _search_relance_einvoice_issue(self, operator, value):
         if operator not in ("=", "!="):
             return NotImplemented
+        # Which customers hold invoices up is read from the receivables.
+        check_receivables_reader(self.env)
         held = self.env["account.move"].search(self._relance_einvoice_issue_domain())
         positive = (operator == "=") == bool(value)
         return [("id", "in" if positive else "not in", held.commercial_partner_id.ids)]
