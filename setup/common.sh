@@ -77,6 +77,9 @@ import os
 import odoo
 package = os.path.dirname(odoo.__file__)
 candidates = [os.path.join(package, "addons"), os.path.join(os.path.dirname(package), "addons")]
+# Addons installed with pip (odoo-addon-queue-job) live in site-packages/odoo/addons.
+import odoo.addons
+candidates += [p for p in odoo.addons.__path__ if p not in candidates]
 print(",".join(p for p in candidates if os.path.isdir(p)))
 PY
 )"
@@ -84,15 +87,31 @@ PY
     ODOO_BIN=("$PYTHON" -c "import sys, odoo.cli; sys.exit(odoo.cli.main())")
 }
 
+# OCA queue_job, which relance_avancee_queue_job needs (the daily run on job workers).
+QUEUE_JOB_REQUIREMENT="odoo-addon-queue-job>=18.0,<18.1"
+
 ensure_python_deps() {
     # xlsxwriter writes the XLSX exports; the tests read them back with openpyxl and
     # check the French catalogs with polib.
-    "$PYTHON" -c "import pytest_odoo, websocket, freezegun, xlsxwriter, openpyxl, polib" \
+    if ! "$PYTHON" -c "import pytest_odoo, websocket, freezegun, xlsxwriter, openpyxl, polib" \
+        >/dev/null 2>&1; then
+        say "Installing Python test dependencies"
+        "$PYTHON" -m pip install -q "pytest-odoo==2.3.0" websocket-client freezegun xlsxwriter \
+            openpyxl polib \
+            || die "pip could not install pytest-odoo, websocket-client, freezegun, xlsxwriter, openpyxl and polib."
+    fi
+    ensure_queue_job
+}
+
+ensure_queue_job() {
+    # Lands in site-packages/odoo/addons, where Odoo finds it. Without its
+    # dependencies: an Odoo from ODOO_PATH is no pip package, and requests, its
+    # other one, is one of Odoo's requirements.
+    "$PYTHON" -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('odoo.addons.queue_job') is None)" \
         >/dev/null 2>&1 && return 0
-    say "Installing Python test dependencies"
-    "$PYTHON" -m pip install -q "pytest-odoo==2.3.0" websocket-client freezegun xlsxwriter \
-        openpyxl polib \
-        || die "pip could not install pytest-odoo, websocket-client, freezegun, xlsxwriter, openpyxl and polib."
+    say "Installing OCA queue_job ($QUEUE_JOB_REQUIREMENT)"
+    "$PYTHON" -m pip install -q --no-deps "$QUEUE_JOB_REQUIREMENT" \
+        || die "pip could not install $QUEUE_JOB_REQUIREMENT."
 }
 
 wkhtmltopdf_patched() {

@@ -4,7 +4,8 @@
 #   1. the base addon alone: relance_avancee installed without the reports and disputes
 #      addons, and the base's own tests on it (a test that needs another addon says so,
 #      see tests/common.py, and is skipped there): the base must work on its own;
-#   2. the whole suite on the three addons, as users install them.
+#   2. the whole suite on the three addons, as users install them, with OCA queue_job and
+#      relance_avancee_queue_job (the daily run on job workers).
 # Both databases are dropped on exit; the exit status is non-zero if either step fails.
 # Extra arguments go to pytest and run on the three addons only (step 1 is skipped when
 # any argument is given), e.g.
@@ -63,7 +64,7 @@ if [ "$#" -eq 0 ]; then
 fi
 
 say "Installing the addons in the fresh database $DB"
-odoo -d "$DB" -i "$ADDONS,l10n_fr_account" --without-demo=all --stop-after-init --log-level=warn \
+odoo -d "$DB" -i "$ADDONS,queue_job,relance_avancee_queue_job,l10n_fr_account" --without-demo=all --stop-after-init --log-level=warn \
     || die "The addons did not install in a fresh database (see the log above)."
 
 say "Running the test suite"
