@@ -55,7 +55,7 @@ class RelanceRun(models.Model):
             run.job_count = sum(states.values())
             run.job_failed_count = states.get("failed", 0)
             live = sum(states.get(state, 0) for state in LIVE_JOB_STATES)
-            if run.job_failed_count:
+            if run.job_failed_count and run.state == "running":
                 run.job_message = _(
                     "Jobs failed after their retries: %s. The run stays running until they "
                     "are requeued (the Jobs button, or Settings > Technical > Job Queue > Jobs) "
