@@ -464,6 +464,20 @@ class TestEinvoiceEndpoint(EinvoiceMixin, RelanceHttpCase):
         self.assertEqual(refusal.reason, "malformed")
         self.assertEqual(refusal.company_id, self.company)
 
+    def test_secret_probes_fill_the_refusal_log_twenty_times_a_minute(self):
+        statuses = self.env["relance.einvoice.status"]
+        empty = self.env["res.company"]
+        for _index in range(25):
+            statuses._relance_refuse(empty, "secret", "probe", "endpoint", remote="203.0.113.9")
+        statuses._relance_refuse(empty, "secret", "probe", "endpoint", remote="203.0.113.10")
+        logged = self.refusals()
+        self.assertEqual(len(logged.filtered(lambda r: r.remote_addr == "203.0.113.9")), 20)
+        self.assertEqual(len(logged.filtered(lambda r: r.remote_addr == "203.0.113.10")), 1)
+        # Other refusals of a known company are all logged.
+        for _index in range(25):
+            statuses._relance_refuse(self.company, "malformed", "bad", "endpoint", remote="x")
+        self.assertEqual(len(self.refusals().filtered(lambda r: r.reason == "malformed")), 25)
+
     def test_refusal_log_is_for_managers(self):
         self.post(b"<oops", "not-the-secret")
         refusal = self.refusals()

@@ -43,6 +43,7 @@ class RelanceEinvoiceController(http.Controller):
         company = env["res.company"]._relance_einvoice_company_of(self._secret())
         if not company:
             return self._refuse(statuses, company, "secret", "Unknown or missing secret.", remote)
+        company = company.sudo()
         limit = company._relance_einvoice_max_bytes()
         length = request.httprequest.content_length
         if length is None:

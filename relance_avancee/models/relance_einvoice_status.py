@@ -50,6 +50,8 @@ SOURCES = [
 ]
 
 
+# Refusals for an unknown secret logged per sender address and minute (then server log only).
+REFUSAL_LOG_BURST = 20
 UNIQUE_MESSAGE_CONSTRAINT = "relance_einvoice_status_platform_message_unique"
 
 
@@ -302,26 +304,40 @@ class RelanceEinvoiceStatus(models.Model):
 
     @api.model
     def _relance_refuse(self, company, reason, detail, source, message_id="", remote=""):
-        """Log a refused lifecycle message (server log and refusal log)."""
+        """Log a refused lifecycle message (server log and refusal log). An address
+        probing secrets fills the refusal log REFUSAL_LOG_BURST times a minute at most;
+        the server log keeps every one."""
         _logger.warning(
-            "E-invoicing lifecycle message refused (%s, %s, company %s): %s",
+            "E-invoicing lifecycle message refused (%s, %s, company %s, from %s): %s",
             reason,
             source,
             company.id if company else None,
+            remote or "?",
             detail,
         )
-        return (
-            self.env["relance.einvoice.refusal"]
-            .sudo()
-            .create(
-                {
-                    "company_id": company.id if company else False,
-                    "reason": reason,
-                    "detail": (detail or "")[:1000],
-                    "source": source,
-                    "message_id": (message_id or "")[:200] or False,
-                    "remote_addr": (remote or "")[:64] or False,
-                    "date": datetime.datetime.now(),
-                }
+        refusals = self.env["relance.einvoice.refusal"].sudo()
+        now = datetime.datetime.now()
+        if (
+            reason == "secret"
+            and refusals.search_count(
+                [
+                    ("reason", "=", "secret"),
+                    ("remote_addr", "=", (remote or "")[:64] or False),
+                    ("date", ">", now - datetime.timedelta(minutes=1)),
+                ],
+                limit=REFUSAL_LOG_BURST,
             )
+            >= REFUSAL_LOG_BURST
+        ):
+            return refusals
+        return refusals.create(
+            {
+                "company_id": company.id if company else False,
+                "reason": reason,
+                "detail": (detail or "")[:1000],
+                "source": source,
+                "message_id": (message_id or "")[:200] or False,
+                "remote_addr": (remote or "")[:64] or False,
+                "date": now,
+            }
         )
