@@ -105,16 +105,37 @@ class TestOneMessageMigration(RelanceCase):
     def test_every_text_shipped_before_is_refreshed_never_the_new_one(self):
         texts, translations = self.migration.shipped()
         previous = load_migration()
-        records = self.refresh.shipped_records(self.refresh.DATA_FILE.read_bytes())
-        self.assertEqual(set(texts), set(records))
-        for name in records:
+        records = self.refresh.current_records()
+        reminders = self.refresh.shipped_records(self.refresh.DATA_FILE.read_bytes())
+        self.assertEqual(set(texts), set(reminders) | {"mail_template_relance_duplicates"})
+        for name in reminders:
             self.assertLessEqual(previous.SHIPPED[name], texts[name], "1.1 texts still known")
         for name, known in self.migration.SHIPPED_1_2.items():
             self.assertLessEqual(known, texts[name], "and 1.2's")
             self.assertNotIn(self.refresh.fingerprint(*records[name]), known, "a new text")
-        self.assertEqual(translations, previous.SHIPPED_TRANSLATIONS)
+        for name, known in previous.SHIPPED_TRANSLATIONS.items():
+            self.assertLessEqual(known, translations[name], "French texts of 1.1 known")
+        self.assertTrue(translations["mail_template_relance_duplicates"], "the copy's French")
         # Already the new texts: nothing to refresh.
         self.assertEqual(self.refresh.untouched_templates(self.env, texts, translations), [])
+
+    def test_the_copy_of_invoices_not_received_gets_the_receipt_link(self):
+        """The copy's template lives in the customers' data file: an untouched old text
+        is reloaded from there, with the link asking to confirm receipt."""
+        copy = self.env.ref("relance_avancee.mail_template_relance_duplicates")
+        old_body = (
+            "<div><p>Please find attached a copy of the invoices you told us you did not "
+            "receive.</p></div>"
+        )
+        copy.write({"body_html": old_body})
+        shipped = {
+            "mail_template_relance_duplicates": {self.refresh.fingerprint(copy.subject, old_body)}
+        }
+        names = self.refresh.untouched_templates(self.env, shipped, translations={})
+        self.assertEqual(names, ["mail_template_relance_duplicates"])
+        self.refresh.reload_templates(self.env, names)
+        copy.invalidate_recordset()
+        self.assertIn("o_relance_confirm_receipt", copy.body_html)
 
     def test_earlier_actions_get_a_line_per_invoice_at_their_level(self):
         level = self.standard_plan.level_ids.sorted("sequence")[0]

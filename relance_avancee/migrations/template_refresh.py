@@ -23,7 +23,11 @@ from odoo.tools.convert import convert_xml_import
 
 _logger = logging.getLogger(__name__)
 
-DATA_FILE = Path(__file__).parents[1] / "data" / "mail_template_data.xml"
+DATA_FOLDER = Path(__file__).parents[1] / "data"
+# The reminders' templates, and those of the customer's other messages (call
+# confirmation, copies of invoices, SMS).
+DATA_FILE = DATA_FOLDER / "mail_template_data.xml"
+DATA_FILES = (DATA_FILE, DATA_FOLDER / "mail_template_customer_data.xml")
 
 
 def load(version):
@@ -77,13 +81,19 @@ def shipped_records(xml_bytes):
     return records
 
 
+def current_records():
+    """{xmlid name: (subject, body)} of every template the module ships today."""
+    records = {}
+    for data_file in DATA_FILES:
+        records.update(shipped_records(data_file.read_bytes()))
+    return records
+
+
 def untouched_templates(env, shipped, translations):
     """xmlid names of our templates whose every language holds a text we shipped:
     the source one of the shipped versions, each translation one of the shipped
     translations (or a copy of the source). An edit in any language keeps it."""
-    current = {
-        name: fingerprint(*text) for name, text in shipped_records(DATA_FILE.read_bytes()).items()
-    }
+    current = {name: fingerprint(*text) for name, text in current_records().items()}
     names = []
     for name, known in shipped.items():
         template = env.ref(f"relance_avancee.{name}", raise_if_not_found=False)
@@ -118,19 +128,23 @@ def reload_templates(env, names):
     """Load these records of the data file again, as on a first install."""
     if not names:
         return
-    tree = etree.fromstring(DATA_FILE.read_bytes())
-    for record in list(tree.iter("record")):
-        if record.get("id") not in names:
-            record.getparent().remove(record)
-    tree.set("noupdate", "0")
-    stream = BytesIO(etree.tostring(tree))
-    stream.name = str(DATA_FILE)  # Odoo's loader names the file in its messages
     xmlids = env["ir.model.data"].search(
         [("module", "=", "relance_avancee"), ("name", "in", list(names))]
     )
     xmlids.noupdate = False  # else the loader keeps the record as it is
     xmlids.flush_recordset()  # the loader reads the flag in SQL
-    convert_xml_import(env, "relance_avancee", stream, {}, mode="update", noupdate=False)
+    for data_file in DATA_FILES:
+        tree = etree.fromstring(data_file.read_bytes())
+        records = list(tree.iter("record"))
+        for record in records:
+            if record.get("id") not in names:
+                record.getparent().remove(record)
+        if not any(record.get("id") in names for record in records):
+            continue
+        tree.set("noupdate", "0")
+        stream = BytesIO(etree.tostring(tree))
+        stream.name = str(data_file)  # Odoo's loader names the file in its messages
+        convert_xml_import(env, "relance_avancee", stream, {}, mode="update", noupdate=False)
     xmlids.noupdate = True
     forget_old_translations(env, xmlids.mapped("res_id"))
     _logger.info("Templates refreshed to the new texts: %s", ", ".join(sorted(names)))

@@ -30,18 +30,32 @@ SHIPPED_1_2 = {
     "mail_template_relance_formal_notice": {
         "0f26be33876ffa177ff9065d429569c65676a7a2b02078f2a58907e1d822aee9",
     },
+    # The copy of invoices not received now asks the customer to confirm receipt.
+    "mail_template_relance_duplicates": {
+        "6af60fbcca0e0c581ebc7aeb810c35e860bd0129a9d79acc802151894a5aa3b4",
+    },
+}
+# French texts of the copy shipped up to 18.0.1.2.0 (the reminders' French texts are
+# in 18.0.1.2.0's SHIPPED_TRANSLATIONS).
+SHIPPED_TRANSLATIONS_1_2 = {
+    "mail_template_relance_duplicates": {
+        "a7e7d69b11a01ae8b0e379d93c03d6208c9eb17f36c61b6f80b5ec495111e423",
+    },
 }
 
 
 def shipped():
     """{template: fingerprints of every text shipped up to 18.0.1.2.0}, and the same
-    for the French translations (18.0.1.2.0 shipped no new one)."""
+    for the French translations."""
     previous = template_refresh.load("18.0.1.2.0")
-    texts = {
-        name: previous.SHIPPED.get(name, set()) | SHIPPED_1_2.get(name, set())
-        for name in previous.SHIPPED.keys() | SHIPPED_1_2.keys()
-    }
-    return texts, previous.SHIPPED_TRANSLATIONS
+    return (
+        _union(previous.SHIPPED, SHIPPED_1_2),
+        _union(previous.SHIPPED_TRANSLATIONS, SHIPPED_TRANSLATIONS_1_2),
+    )
+
+
+def _union(earlier, later):
+    return {name: earlier.get(name, set()) | later.get(name, set()) for name in earlier | later}
 
 
 def add_history_lines(cr):
