@@ -4,7 +4,7 @@ from markupsafe import Markup
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from ..access import check_customer_contact
+from ..access import check_collector, check_customer_contact
 
 # What a contact of a customer is for its dunning: the one list of them.
 CONTACT_ROLES = [
@@ -89,6 +89,7 @@ class ResPartner(models.Model):
         context): the next reminders go to it. Other accounts payable contacts keep
         their role (a customer may have several); the chatter says who marked whom."""
         self.ensure_one()
+        check_collector(self.env)  # before anything else tells the caller how it is used
         customer_id = self.env.context.get("relance_customer_id")
         if not isinstance(customer_id, int):
             raise UserError(_("Mark the right contact from the call screen of its customer."))
