@@ -304,8 +304,13 @@ class RelanceDemo(models.AbstractModel):
     def _demo_blocked_quotation(self, env, partners, salesperson):
         """A risk customer blocked after its formal notice, with a quotation waiting:
         the salesperson sees the banner."""
+        # Not the customer in insolvency proceedings: the law forbids chasing it.
         risky = partners.filtered(
-            lambda p: p.relance_typology_id == self.env.ref(RISK) and p.relance_overdue_amount > 0
+            lambda p: (
+                p.relance_typology_id == self.env.ref(RISK)
+                and p.relance_overdue_amount > 0
+                and not p.relance_insolvency_date
+            )
         )[:1]
         if not risky:
             return
