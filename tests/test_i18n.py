@@ -7,7 +7,12 @@ from odoo.tests import TransactionCase
 from .common import RelanceTagged
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ADDONS = ("relance_avancee", "relance_avancee_disputes", "relance_avancee_reports")
+ADDONS = (
+    "relance_avancee",
+    "relance_avancee_disputes",
+    "relance_avancee_reports",
+    "relance_avancee_queue_job",
+)
 
 
 class TestFrenchCatalogs(RelanceTagged, TransactionCase):
