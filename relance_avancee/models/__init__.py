@@ -64,6 +64,7 @@ from . import res_partner_insolvency
 from . import res_partner_payer_score
 from . import res_partner_typology
 from . import sale_order
+
 # A database view over the models above: created once their columns exist.
 from . import relance_late_payment_analysis
 from . import relance_late_payment_analysis_einvoice

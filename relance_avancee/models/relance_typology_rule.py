@@ -50,7 +50,6 @@ class RelanceTypologyRule(models.Model):
     )
     revenue_from_set = fields.Boolean(string="Check Minimum Revenue")
     revenue_from = fields.Monetary(
-        string="Revenue From",
         help="Untaxed amount invoiced in the last 365 days, credit notes deducted "
         "(penalty invoices apart), in the company's currency.",
     )
@@ -66,7 +65,6 @@ class RelanceTypologyRule(models.Model):
     average_to = fields.Monetary(string="Average Invoice Up To")
     outstanding_from_set = fields.Boolean(string="Check Minimum Outstanding")
     outstanding_from = fields.Monetary(
-        string="Outstanding From",
         help="What the customer still owes the company today (due or not), net of "
         "payments registered and open credits.",
     )
@@ -74,7 +72,6 @@ class RelanceTypologyRule(models.Model):
     outstanding_to = fields.Monetary(string="Outstanding Up To")
     payer_score_from = fields.Selection(
         PAYER_SCORES,
-        string="Payer Score From",
         help="Best score accepted (A is the best). A customer without a score matches "
         "no rule that checks it.",
     )

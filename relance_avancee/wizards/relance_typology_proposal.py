@@ -19,14 +19,12 @@ class RelanceTypologyProposal(models.TransientModel):
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True)
     partner_name = fields.Char(related="partner_id.name")
-    current_typology_id = fields.Many2one(
-        "relance.typology", string="Current Typology", readonly=True
-    )
+    current_typology_id = fields.Many2one("relance.typology", readonly=True)
     typology_id = fields.Many2one(
         "relance.typology", string="Proposed Typology", required=True, readonly=True
     )
     rule_id = fields.Many2one(
-        "relance.typology.rule", string="Rule", required=True, readonly=True, ondelete="cascade"
+        "relance.typology.rule", required=True, readonly=True, ondelete="cascade"
     )
     public_body = fields.Boolean(string="Public Buyer", readonly=True)
     revenue = fields.Monetary(string="Revenue (12 Months)", readonly=True)

@@ -8,5 +8,6 @@ from . import relance_einvoice_status
 from . import relance_history
 from . import res_partner
 from . import res_partner_payer_score
+
 # A database view over the models above: created once their columns exist.
 from . import relance_late_payment_analysis

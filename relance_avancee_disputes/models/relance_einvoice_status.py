@@ -47,9 +47,7 @@ class RelanceEinvoiceStatus(models.Model):
 
     _inherit = "relance.einvoice.status"
 
-    dispute_id = fields.Many2one(
-        "relance.dispute", string="Dispute", readonly=True, ondelete="set null", index=True
-    )
+    dispute_id = fields.Many2one("relance.dispute", readonly=True, ondelete="set null", index=True)
 
     def _relance_dispute_reason(self):
         """The dispute reason of the buyer's reason code ("Other" when unknown)."""
