@@ -58,24 +58,31 @@ def check_internal(env):
 EINVOICE_IMPORTERS = (MANAGER, "account.group_account_invoice")
 
 
+def _check_any_group(env, groups, message):
+    """Raise ``message`` (translated) unless the caller is in one of ``groups``."""
+    if env.su or any(env.user.has_group(group) for group in groups):
+        return
+    raise AccessError(message)
+
+
 def check_einvoice_importer(env):
     """Raise unless the caller may import lifecycle statuses from a platform's file."""
-    if env.su or any(env.user.has_group(group) for group in EINVOICE_IMPORTERS):
-        return
-    raise AccessError(
-        env._("Only collections managers and billing users may import e-invoicing statuses.")
+    _check_any_group(
+        env,
+        EINVOICE_IMPORTERS,
+        env._("Only collections managers and billing users may import e-invoicing statuses."),
     )
 
 
 def check_accounting_reader(env):
     """Raise unless the caller reads the accounts (accounting read-only or manager)."""
-    if env.su or any(env.user.has_group(group) for group in ACCOUNTING_READERS):
-        return
-    raise AccessError(
+    _check_any_group(
+        env,
+        ACCOUNTING_READERS,
         env._(
             "Only accounting users may read the payment terms table: it reads every "
             "customer's and supplier's invoices."
-        )
+        ),
     )
 
 
@@ -106,11 +113,11 @@ EINVOICE_EXPORTERS = (MANAGER, "account.group_account_manager")
 
 def check_einvoice_exporter(env):
     """Raise unless the caller may export the company's e-invoicing statuses."""
-    if env.su or any(env.user.has_group(group) for group in EINVOICE_EXPORTERS):
-        return
-    raise AccessError(
+    _check_any_group(
+        env,
+        EINVOICE_EXPORTERS,
         env._(
             "Only collections managers and billing administrators may export the "
             "e-invoicing statuses for the platform."
-        )
+        ),
     )
