@@ -105,6 +105,8 @@ CALLS = [
         DOCUMENTS,
     ),
     ("account.move", "_get_invoice_report_filename", (), DUPLICATES),
+    ("account.move.send", "_prepare_invoice_pdf_report", ("invoices_data",), DOCUMENTS),
+    ("account.move.send", "_get_default_pdf_report_id", ("move",), DOCUMENTS),
     # Accounting
     (
         "account.move",
@@ -179,6 +181,11 @@ OVERRIDES = [
     ("mail.thread", "_routing_handle_bounce", "relance_avancee/models/mail_thread.py"),
     ("relance.dispute", "_read_group_select", "relance_avancee_disputes/models/relance_dispute.py"),
     ("res.partner", "_auto_init", "relance_avancee/models/res_partner.py"),
+    (
+        "base.partner.merge.automatic.wizard",
+        "_update_values",
+        "relance_avancee/wizards/base_partner_merge.py",
+    ),
 ]
 
 # (module, function or Class.method, the parameters we pass, our file): same rules as CALLS.

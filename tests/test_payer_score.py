@@ -317,6 +317,16 @@ class TestPayerScore(RelanceCase):
         result = self.rpc(self.manager, "res.partner", "action_relance_recompute_payer_scores", [])
         self.assertEqual(result["params"]["type"], "success")
         self.assertEqual(self.explain(self.delta)[0], "d")
+        # The merge wizard's context drops a grade written with it, never writes it.
+        self.rpc(
+            self.collector,
+            "res.partner",
+            "write",
+            [self.delta.id],
+            {"relance_payer_score": "a"},
+            context={"relance_merging_partners": True},
+        )
+        self.assertEqual(self.explain(self.delta)[0], "d")
 
     def test_portal_user_cannot_read_scores(self):
         self.score()

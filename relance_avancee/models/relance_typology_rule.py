@@ -94,14 +94,13 @@ class RelanceTypologyRule(models.Model):
                     and rule.currency_id.compare_amounts(rule[f"{name}_from"], rule[f"{name}_to"])
                     > 0
                 ):
+                    criterion = rule._fields[f"{name}_from"].get_description(rule.env)
                     raise ValidationError(
                         _(
                             'Rule "%(rule)s": the lower bound of %(criterion)s is above its '
                             "upper bound.",
                             rule=rule.name,
-                            criterion=rule._fields[f"{name}_from"].get_description(rule.env)[
-                                "string"
-                            ],
+                            criterion=criterion["string"],
                         )
                     )
             if rule.payer_score_from and rule.payer_score_to:

@@ -13,6 +13,8 @@ PAYER_SCORES = [("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]
 PAYER_TRENDS = [("improving", "Improving"), ("stable", "Stable"), ("worsening", "Worsening")]
 COLLECTOR = "relance_avancee.group_relance_user"
 # Stored by the computation only, in this order (the SQL of _relance_store_payer_scores).
+# Context key: customers are being merged (Odoo's merge wizard copies their fields).
+MERGING_KEY = "relance_merging_partners"
 PAYER_FIELDS = [
     "relance_payer_score",
     "relance_payer_trend",
@@ -106,7 +108,11 @@ class ResPartner(models.Model):
 
     @api.model
     def _relance_check_payer_fields(self, vals):
-        """Only the computation (as superuser) writes a payer score."""
+        """Only the computation (as superuser) writes a payer score. Merging customers
+        copies it like any field: dropped there (the next run computes it again)."""
+        if self.env.context.get(MERGING_KEY):
+            for field in PAYER_FIELDS:
+                vals.pop(field, None)
         if not self.env.su and set(PAYER_FIELDS).intersection(vals):
             raise AccessError(
                 _("The payer score is computed from the invoices; nobody writes it by hand.")

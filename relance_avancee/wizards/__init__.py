@@ -10,3 +10,4 @@ from . import relance_typology_proposal
 from . import relance_commercial_lead
 from . import relance_einvoice_import
 from . import relance_einvoice_export
+from . import base_partner_merge
