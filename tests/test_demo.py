@@ -187,8 +187,9 @@ class TestDemoData(RelanceTagged, TransactionCase):
                 [("model", "=", "res.partner"), ("state", "in", ("outgoing", "exception", "sent"))]
             )
         )
-        # Documents wait for the next daily run (wkhtmltopdf needs the HTTP server).
-        self.assertIn("pending", set(emails.mapped("document_state")))
+        # The shipped email levels attach no reminder PDF: no email waits for one (the
+        # letters and formal notices wait for the next daily run).
+        self.assertFalse(any(emails.mapped("document_state")))
 
     def test_collection_calls_for_the_collector_and_promises(self):
         collector = self.env["res.users"].search([("login", "=", "collector")])
@@ -311,6 +312,22 @@ class TestDemoData(RelanceTagged, TransactionCase):
         self.assertEqual(insolvent.relance_insolvency_date, self.today - timedelta(days=21))
         disputes = self._history([("outcome", "=", "dispute")])
         self.assertTrue(disputes, "some calls ended in a dispute")
+
+    def test_calls_say_why_customers_pay_late(self):
+        """The demo's calls record the reasons customers give, as collectors do, and
+        the analysis of why customers pay late adds them up by process."""
+        calls = self._history([("channel", "=", "phone"), ("state", "=", "done")])
+        reasons = set(calls.mapped("late_reason")) - {False}
+        self.assertGreaterEqual(len(reasons), 3, reasons)
+        self.assertFalse(calls.filtered(lambda c: c.outcome == "no_answer" and c.late_reason))
+        rows = self.env["relance.late.payment.analysis"].search(
+            [("company_id", "=", self.company.id), ("source", "=", "call")]
+        )
+        counted = calls.filtered("late_reason")
+        if "relance.dispute" in self.env:  # a call's dispute counts as the dispute
+            counted = counted.filtered(lambda call: call.outcome != "dispute")
+        self.assertEqual(sum(rows.mapped("occurrences")), len(counted))
+        self.assertGreaterEqual(len(set(rows.mapped("process"))), 3)
 
     def test_einvoicing_statuses(self):
         """The platform's statuses: invoices deposited then made available the next day

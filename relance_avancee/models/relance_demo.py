@@ -8,6 +8,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 
 from ..einvoice_cdar import CODE_BY_STATUS
+from .late_payment import CALL_OUTCOME_REASONS
 
 CUSTOMERS = [
     # (name, typology xml id, city, with email)
@@ -96,6 +97,14 @@ CALL_NOTES = {
     "wrong_contact": "Mauvais interlocuteur : contact à mettre à jour.",
     "dispute": "Le client conteste la livraison.",
 }
+# Why a customer who promised pays late, when it says so (None: it gave no reason).
+PROMISE_REASONS = [
+    ("cash", 0.3),
+    ("approval", 0.25),
+    ("forgot", 0.2),
+    ("missing_po", 0.1),
+    (None, 0.15),
+]
 # Most promises are kept, on time; the others are broken.
 PROMISE_KEPT = 0.8
 # Whose invoices the demo's e-invoicing platform sent lifecycle statuses about.
@@ -461,10 +470,19 @@ class RelanceDemo(models.AbstractModel):
                 payments[call.date + timedelta(days=rng.randint(14, 28))].append(
                     (call.move_ids, 1.0)
                 )
+            values["late_reason"] = self._demo_late_reason(outcome, rng)
+            call.move_ids._relance_note_late_reason(values["late_reason"], call.date)
             values["note"] = Markup("<p>%s</p>") % CALL_NOTES[outcome]
             activity = call.activity_id
             call.write(values)
             activity.action_feedback(feedback=values["note"])
+
+    def _demo_late_reason(self, outcome, rng):
+        """The reason the customer gave, as the call outcome wizard records it."""
+        if outcome == "promise":
+            reasons, weights = zip(*PROMISE_REASONS, strict=True)
+            return rng.choices(reasons, weights)[0] or False
+        return CALL_OUTCOME_REASONS.get(outcome, False)
 
     def _demo_einvoice_statuses(self, env, invoices):
         """What the approved e-invoicing platform sent (lifecycle statuses): a key
