@@ -93,6 +93,7 @@ class TestBatchedReminders(FrenchMixin, RelanceCase):
         self.assertEqual(formats.format_amount(1234567.891, usd), "$\N{NO-BREAK SPACE}12'34'567.89")
 
     def test_reminder_is_posted_queued_and_tracked_like_odoo_does(self):
+        self.first_level.attach_pdf = True
         with self.mock_mail_gateway():
             run = self.env["relance.run"]._get_or_create(self.company, date(2026, 2, 1))
             run.action_run()
@@ -121,6 +122,7 @@ class TestBatchedReminders(FrenchMixin, RelanceCase):
         self.assertEqual(mail.state, "outgoing")
         self.assertFalse(mail.scheduled_date, "released once its document was attached")
         self.assertEqual(mail.attachment_ids, entry.attachment_id)
+        self.assertTrue(entry.attachment_id)
         self.assertIn("relances@company.example.com", mail.email_from)
         self.assertIn(message.message_id, mail.references)
         self.assertIn(self.company.name, str(mail.body_html), "Odoo's email layout")

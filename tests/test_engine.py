@@ -25,6 +25,7 @@ class TestEngineEscalation(RelanceCase):
         self.assertFalse(self.invoice.relance_level_id)
 
     def test_first_reminder_is_one_email_with_the_document(self):
+        self.level1.attach_pdf = True
         with self.mock_mail_gateway():
             run = self.run_on(date(2026, 2, 1))
         entry = run.history_ids

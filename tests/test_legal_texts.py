@@ -176,6 +176,7 @@ class TestDocumentThatFailsToRender(RelanceCase):
         return " ".join(self.customer.message_ids.mapped(lambda m: str(m.body)))
 
     def test_reminder_leaves_without_its_letter_and_the_chatter_says_so(self):
+        self.levels[0].attach_pdf = True
         entry = self._run_with_failing_documents(None, date(2026, 2, 2))
         mail = entry.message_id.sudo().mail_ids
         self.assertEqual(mail.state, "outgoing")

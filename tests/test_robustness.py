@@ -196,6 +196,7 @@ class TestCrashSafeRun(RelanceCase):
     def test_cron_reports_the_progress_of_all_companies_once(self):
         """Company 1: 5 actions and their 5 documents; company 2: 5 of its 7 actions
         (5 batches of one per call): 15 done, 2 remaining, reported once."""
+        self.standard_plan.level_ids.filtered(lambda lv: lv.channel == "email").attach_pdf = True
         other = self.setup_other_company()["company"]
         for index in range(7):
             partner = self.env["res.partner"].create(
@@ -358,6 +359,7 @@ class TestAccessAndIsolation(RelanceCase):
 
 class TestDocumentsAfterActions(RelanceCase):
     def test_emails_wait_for_their_document_then_leave_with_it(self):
+        self.standard_plan.level_ids.sorted("sequence")[0].attach_pdf = True
         invoice = self.make_invoice(self.customer, "2026-01-31", 100.0)
         run = self.env["relance.run"]._get_or_create(self.company, date(2026, 2, 1))
         with self.mock_mail_gateway():

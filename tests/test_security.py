@@ -17,6 +17,7 @@ class TestHistoryIsATrace(RelanceCase):
         cls.levels = cls.standard_plan.level_ids.sorted("sequence")
 
     def _done_entry(self):
+        self.levels[0].attach_pdf = True
         with self.mock_mail_gateway():
             entry = self.run_on(date(2026, 2, 1)).history_ids
         self.assertEqual(entry.state, "done")

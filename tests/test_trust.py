@@ -280,6 +280,7 @@ class TestEvidenceCannotBeSwapped(TrustCase):
         cls.invoice = cls.make_invoice(cls.customer, cls.today - timedelta(days=40), 800.0)
 
     def _done_entry(self):
+        self.standard_plan.level_ids.filtered(lambda lv: lv.channel == "email").attach_pdf = True
         with self.mock_mail_gateway():
             entry = self.run_on(self.today).history_ids
         self.assertEqual(entry.state, "done")

@@ -69,6 +69,46 @@ class RelanceDocuments(models.AbstractModel):
                 entry.message_id.sudo().attachment_ids = [fields.Command.link(attachment.id)]
                 self._release(entry.message_id)
 
+    @api.model
+    def _attach_invoice_pdfs(self, entries):
+        """Each entry's email carries the PDF of each invoice it lists: the one Odoo
+        keeps for the invoice, rendered (in one batch) for those that have none."""
+        if not entries:
+            return
+        pdfs = self._invoice_pdfs(entries.move_ids)
+        for entry in entries.filtered("message_id"):
+            attachments = [pdfs[move.id] for move in entry.move_ids if move.id in pdfs]
+            entry.message_id.sudo().attachment_ids = [
+                fields.Command.link(attachment) for attachment in attachments
+            ]
+
+    @api.model
+    def _invoice_pdfs(self, moves):
+        """{invoice id: its PDF attachment id}; the missing ones rendered once, kept as
+        the invoice's PDF (``invoice_pdf_report_file``) as Odoo does when it sends one."""
+        moves = moves.sudo().filtered(lambda m: m.is_invoice(include_receipts=True))
+        pdfs = {move.id: move.invoice_pdf_report_id.id for move in moves}
+        missing = moves.filtered(lambda m: not pdfs[m.id])
+        if missing:
+            sender = self.env["account.move.send"].sudo()
+            by_report = {
+                move: {"pdf_report": sender._get_default_pdf_report_id(move)} for move in missing
+            }
+            for company in missing.company_id:
+                data = {move: d for move, d in by_report.items() if move.company_id == company}
+                sender.with_company(company)._prepare_invoice_pdf_report(data)
+            attachments = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create([data["pdf_attachment_values"] for data in by_report.values()])
+            )
+            for move, attachment in zip(by_report, attachments, strict=True):
+                pdfs[move.id] = attachment.id
+                if not move.message_main_attachment_id:
+                    move.message_main_attachment_id = attachment
+            missing.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
+        return pdfs
+
     def _without_document(self, entry):
         """The document could not be rendered. A reminder email still leaves (it lists
         the invoices), saying nothing of an attachment; a formal notice, whose email

@@ -11,9 +11,6 @@ from .relance_level import TEMPLATE_MODEL
 
 _logger = logging.getLogger(__name__)
 
-# Channels whose action comes with a document (reminder letter or formal notice).
-DOCUMENT_CHANNELS = ("email", "letter", "formal_notice")
-
 # What a dunning mail template renders for the run's emails.
 MESSAGE_FIELDS = ["subject", "body_html", "email_from"]
 
@@ -91,7 +88,7 @@ class RelanceExecutor(models.AbstractModel):
 
     def _carry_out(self, method, entries, rendered):
         entries.write({"executed": True})
-        entries.filtered(lambda e: e.channel in DOCUMENT_CHANNELS).write(
+        entries.filtered(lambda e: e.level_id._relance_with_document(e.channel)).write(
             {"document_state": "pending"}
         )
         method(entries, rendered)
@@ -329,7 +326,8 @@ class RelanceExecutor(models.AbstractModel):
     # --- helpers -----------------------------------------------------------
 
     def _post_emails(self, entries, rendered):
-        """Chatter message and queued email per entry, held until its document."""
+        """Chatter message and queued email per entry, held until its document; the
+        invoices' own PDFs attached when the level says so."""
         if not entries:
             return
         for level in entries.level_id:
@@ -342,6 +340,9 @@ class RelanceExecutor(models.AbstractModel):
         messages = self.env["relance.mailer"]._post_emails(entries, rendered)
         for entry in entries:
             entry.message_id = messages[entry.id]
+        self.env["relance.documents"]._attach_invoice_pdfs(
+            entries.filtered("level_id.attach_invoice_pdfs")
+        )
 
     def _log_on_partners(self, entries, text_of):
         """A note per entry on its customer's chatter: ``text_of(entry)`` and the invoices."""

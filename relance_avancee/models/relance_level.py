@@ -15,6 +15,8 @@ CHANNELS = [
 TEMPLATE_CHANNELS = ("email", "formal_notice")
 # The model a level's template renders: the dunning action (history entry).
 TEMPLATE_MODEL = "relance.history"
+# Channels whose action is the reminder document itself: always rendered.
+DOCUMENT_CHANNELS = ("letter", "formal_notice")
 
 
 class RelanceLevel(models.Model):
@@ -85,6 +87,20 @@ class RelanceLevel(models.Model):
         "amount (company currency), an email with the step's template goes instead of a "
         "call. 0: never.",
     )
+    attach_pdf = fields.Boolean(
+        string="Attach the reminder as PDF",
+        compute="_compute_attach_pdf",
+        store=True,
+        readonly=False,
+        help="The reminder's own document (PDF) goes with the email. Always on for letters "
+        "and formal notices (the letter is the PDF; a formal notice must be attached); off "
+        "by default for plain email reminders, whose body already lists the invoices.",
+    )
+    attach_invoice_pdfs = fields.Boolean(
+        string="Attach the invoices' PDFs",
+        help="The email carries the PDF of each invoice it lists (the PDF Odoo keeps for "
+        "the invoice, rendered once when it has none yet).",
+    )
     preventive = fields.Boolean(compute="_compute_preventive")
     ask_confirmation = fields.Boolean(
         string="Ask the Customer to Confirm",
@@ -110,6 +126,11 @@ class RelanceLevel(models.Model):
                 level.tone = "courteous"
             else:
                 level.tone = "firm"
+
+    @api.depends("channel")
+    def _compute_attach_pdf(self):
+        for level in self:
+            level.attach_pdf = level.channel in DOCUMENT_CHANNELS
 
     @api.depends("offset_days")
     def _compute_preventive(self):
@@ -145,6 +166,25 @@ class RelanceLevel(models.Model):
                 currency.format(self.email_below_amount),
             )
         return self.channel, False
+
+    def _relance_with_document(self, channel):
+        """Whether an action of this step by ``channel`` comes with the reminder
+        document: a letter and a formal notice always, an email when the step says so."""
+        if channel in DOCUMENT_CHANNELS:
+            return True
+        return channel == "email" and bool(self.attach_pdf)
+
+    @api.constrains("channel", "attach_pdf")
+    def _check_attach_pdf(self):
+        for level in self:
+            if level.channel in DOCUMENT_CHANNELS and not level.attach_pdf:
+                raise ValidationError(
+                    self.env._(
+                        'Level "%s": a letter or a formal notice is its PDF document; '
+                        "it cannot go without it.",
+                        level.name,
+                    )
+                )
 
     @api.constrains("channel", "mail_template_id", "activity_type_id", "email_below_amount")
     def _check_channel_requirements(self):

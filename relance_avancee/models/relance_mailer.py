@@ -36,7 +36,8 @@ class RelanceMailer(models.AbstractModel):
 
     @api.model
     def _post_emails(self, entries, rendered):
-        """Post and queue one email per entry, held until its document is attached.
+        """Post and queue one email per entry, held until its document is attached
+        when it comes with one.
 
         :param rendered: {entry id: {'subject', 'body_html', 'email_from'}}
         :return: {entry id: mail.message}
@@ -170,7 +171,8 @@ class RelanceMailer(models.AbstractModel):
 
     @api.model
     def _queue(self, entries, messages, message_values):
-        """One outgoing email per message, rendered in Odoo's layout, held back."""
+        """One outgoing email per message, rendered in Odoo's layout, held back until
+        its document when it waits for one."""
         recipients = self._recipients_data(entries.recipient_id | entries.recipient_ids)
         held_until = fields.Datetime.now() + HOLD_DELAY
         mail_values, notified = [], []
@@ -181,8 +183,10 @@ class RelanceMailer(models.AbstractModel):
             # A new message has no tracking values: say so, Odoo would search for them.
             msg_vals = dict(msg_vals, partner_ids=(to | cc).ids, tracking_value_ids=[])
             thread = entry.partner_id
+            # Held only while its document is rendered; without one it leaves at once.
+            held = held_until if entry.document_state == "pending" else False
             base = thread._notify_by_email_get_base_mail_values(
-                message, additional_values={"auto_delete": True, "scheduled_date": held_until}
+                message, additional_values={"auto_delete": True, "scheduled_date": held}
             )
             # A shared email has one body: laid out for its main recipient.
             for _lang, render_values, group in thread._notify_get_classified_recipients_iterator(

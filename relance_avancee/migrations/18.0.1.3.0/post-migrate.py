@@ -6,6 +6,9 @@ the actions written before get one line per invoice, at the action's level (they
 were grouped by level). The reminder templates nobody customised get the new texts
 (invoices overdue with their own stage, invoices falling due soon in their own
 section): see ``migrations/template_refresh.py``.
+
+Levels choose whether their emails carry the reminder as PDF (``attach_pdf``): new
+email levels do not, but the existing ones keep attaching it, as before.
 """
 
 import importlib.util
@@ -74,7 +77,21 @@ def add_history_lines(cr):
     )
 
 
+def keep_reminder_documents(cr):
+    """Every email reminder carried its PDF before: the existing email levels, and the
+    phone levels that email small amounts, keep doing so (nothing changes silently)."""
+    cr.execute(
+        """
+        UPDATE relance_level
+           SET attach_pdf = TRUE
+         WHERE channel IN ('email', 'phone')
+           AND attach_pdf IS NOT TRUE
+        """
+    )
+
+
 def migrate(cr, version):
     add_history_lines(cr)
+    keep_reminder_documents(cr)
     texts, translations = shipped()
     template_refresh.refresh(cr, texts, translations)
