@@ -182,8 +182,20 @@ def main():
             ".o_list_view",
             "(async () => { const env = odoo.__WOWL_DEBUG__.root.env;"
             " await env.services.action.doAction("
-            "'relance_avancee_reports.relance_kpi_dashboard_action_open'); })()",
+            "'relance_avancee_reports.relance_kpi_dashboard_action_open');"
+            # The figures, the promises and the chart, rather than the rates' warning.
+            " for (let i = 0; i < 100; i++) {"
+            " const chart = document.querySelector('.o_relance_chart');"
+            " if (chart) { chart.scrollIntoView({ block: 'end' }); break; }"
+            " await new Promise((r) => setTimeout(r, 300)); } })()",
             ".o_relance_chart",
+        ),
+        (
+            "late_payment_analysis.png",
+            "/odoo/action-relance_avancee.relance_late_payment_analysis_action",
+            ".o_pivot table",
+            None,
+            None,
         ),
         (
             "dispute_kanban.png",
