@@ -258,6 +258,19 @@ class TestCollectionKpis(RelanceCase):
         self.assertIn("Phone call</span>", chart)
         self.assertNotIn("Letter</span>", chart)
 
+    def test_dashboard_chart_speaks_the_users_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["relance_avancee"], ["fr_FR"])
+        self._history(self.i3, "email", date(2026, 2, 16), 1000.0)
+        self._history(self.i2, "phone", date(2026, 3, 20), 2000.0)
+        dashboard = (
+            self.env["relance.kpi.dashboard"]
+            .with_context(lang="fr_FR")
+            .create({"date_from": date(2026, 1, 1), "date_to": date(2026, 4, 10)})
+        )
+        dashboard.action_refresh()
+        self.assertIn("Appel téléphonique</span>", str(dashboard.collect_chart))
+
     def test_dashboard_chart_without_cash_says_so(self):
         dashboard = self.env["relance.kpi.dashboard"].create(
             {"date_from": date(2026, 1, 1), "date_to": AS_OF}

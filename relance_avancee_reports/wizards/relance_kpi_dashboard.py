@@ -66,7 +66,8 @@ class RelanceKpiDashboard(models.TransientModel):
     def _compute_collect_chart(self):
         """Every week of the period along the axis (a week without cash shows as a gap),
         each channel stacked in its bar."""
-        selection = self.env["relance.kpi.collect.line"].fields_get(["channel"], ["selection"])
+        # The levels' own field: its labels are translated (the line's is a callable).
+        selection = self.env["relance.level"].fields_get(["channel"], ["selection"])
         channel_labels = dict(selection["channel"]["selection"])
         for board in self:
             values = {(line.week, line.channel): line.amount for line in board.collect_line_ids}
