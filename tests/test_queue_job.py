@@ -36,6 +36,10 @@ class TestRunOnJobs(RelanceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.relance_queue_job = True
+        # The reminders carry their PDF: the documents' jobs have work to do.
+        cls.standard_plan.level_ids.filtered(lambda level: level.channel == "email").write(
+            {"attach_pdf": True}
+        )
         cls.customers = cls.env["res.partner"].create(
             [
                 {
