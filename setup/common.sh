@@ -114,6 +114,23 @@ ensure_queue_job() {
         || die "pip could not install $QUEUE_JOB_REQUIREMENT."
 }
 
+ensure_gevent() {
+    # The multi-process server's websocket process starts with gevent's monkey patching,
+    # which loads gevent's plugins through pkg_resources: the setuptools that comes with
+    # Python 3.11 does not find zope.interface and zope.event installed from wheels with
+    # normalized names (zope_interface-7 and later), and that process dies and is
+    # respawned every second, using a core. Their previous releases are found.
+    gevent_starts && return 0
+    say "Installing zope.interface and zope.event releases that gevent can load"
+    "$PYTHON" -m pip install -q "zope.interface<7" "zope.event<5.1" \
+        || die "pip could not install zope.interface<7 and zope.event<5.1, which gevent needs in multi-process mode."
+    gevent_starts || die "gevent does not start (python -c 'from gevent import monkey; monkey.patch_all()' fails): the multi-process server needs it."
+}
+
+gevent_starts() {
+    "$PYTHON" -c "from gevent import monkey; monkey.patch_all()" >/dev/null 2>&1
+}
+
 wkhtmltopdf_patched() {
     command -v wkhtmltopdf >/dev/null && wkhtmltopdf --version 2>/dev/null | grep -qi "patched qt"
 }

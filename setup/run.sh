@@ -114,7 +114,10 @@ ensure_odoo
 ensure_python_deps
 ensure_wkhtmltopdf
 prepare_database
-[ "$WORKERS" -gt 0 ] && prepare_queue_job
+if [ "$WORKERS" -gt 0 ]; then
+    ensure_gevent
+    prepare_queue_job
+fi
 if [ "$START" = "1" ]; then
     say "Odoo is starting on http://localhost:$PORT (login admin / password admin), database $DB"
     if [ "$WORKERS" -gt 0 ]; then
