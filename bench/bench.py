@@ -4,6 +4,9 @@
     python3 bench/bench.py                      # sizes 2000 and 20000 invoices
     python3 bench/bench.py --sizes 2000         # one size
     python3 bench/bench.py --keep               # keep the databases afterwards
+    python3 bench/bench.py --no-oca             # without the OCA comparison
+    python3 bench/bench.py --repeat 5           # best of 5 for the cheap steps
+    python3 bench/bench.py --populated 'relance_pop_{size}'  # reuse populated databases
 
 Each size gets its own database (copied from a template with the three addons
 installed), N customers (one per 10 invoices) and M posted invoices due from 150
@@ -11,6 +14,13 @@ days ago to 30 days ahead, a fifth of them paid. It prints a Markdown table: the
 time of each step and its cost per invoice, so that the growth between sizes shows.
 Mail is queued, never transported. PDFs need Odoo's HTTP server for their assets:
 the script starts one, filtered on the benchmark database.
+
+Unless --no-oca, the databases come from a second template that also has OCA
+`account_credit_control` and `account_financial_report` (their PyPI wheels, pip-installed
+with --no-deps when missing: see bench/oca.py), so that both see the same ledger: the
+script prints OCA / ours and ours / bare SQL for the decisions, the aged balance and the
+letters, and a table of targets. At the largest size it then adds customers up to
+--worklist-customers (100,000) and times the worklist's first page, with its plan.
 """
 
 import argparse
@@ -22,14 +32,22 @@ import threading
 import time
 from datetime import date, timedelta
 
+import oca
+
 import odoo
 from odoo import Command, api
 from odoo.modules.registry import Registry
-from odoo.tools import config
+from odoo.tools import SQL, config
+
+try:  # helper A's anchor: the aged balance in one bare SQL statement
+    from aged_anchor import bare_sql_aged_balance
+except ImportError:
+    bare_sql_aged_balance = None
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS = "relance_avancee,relance_avancee_reports,relance_avancee_disputes"
 TEMPLATE_DB = "relance_bench_template"
+OCA_TEMPLATE_DB = "relance_bench_template_oca"
 TODAY = date.today()
 TYPOLOGIES = ["risk", "public", "key_account", "small_sme", "safe"]
 
@@ -58,19 +76,15 @@ def psql(*args):
     ).stdout
 
 
-def make_template():
-    """The addons installed once; updated at each run so the code measured is current."""
-    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{TEMPLATE_DB}'").strip()
-    mode = ["-u", ADDONS] if exists else ["-i", ADDONS, "--without-demo=all"]
-    print(f"{'updating' if exists else 'creating'} {TEMPLATE_DB}...", file=sys.stderr)
+def odoo_cli(dbname, *args):
     subprocess.run(
         [
             sys.executable,
             "-c",
             "import sys, odoo.cli; sys.exit(odoo.cli.main())",
             "-d",
-            TEMPLATE_DB,
-            *mode,
+            dbname,
+            *args,
             "--stop-after-init",
             "--log-level=warn",
             f"--addons-path={odoo_addons_path()}",
@@ -80,23 +94,85 @@ def make_template():
     )
 
 
-def copy_database(name):
+def database_exists(name):
+    return bool(psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip())
+
+
+def make_template():
+    """The addons installed once; updated at each run so the code measured is current."""
+    exists = database_exists(TEMPLATE_DB)
+    print(f"{'updating' if exists else 'creating'} {TEMPLATE_DB}...", file=sys.stderr)
+    odoo_cli(TEMPLATE_DB, *(["-u", ADDONS] if exists else ["-i", ADDONS, "--without-demo=all"]))
+
+
+def make_oca_template():
+    """Ours plus the OCA modules, for the databases of the comparison (never CI's)."""
+    oca.ensure_installed()
+    if database_exists(OCA_TEMPLATE_DB):
+        print(f"updating {OCA_TEMPLATE_DB}...", file=sys.stderr)
+        odoo_cli(OCA_TEMPLATE_DB, "-u", ADDONS)
+        return
+    print(f"creating {OCA_TEMPLATE_DB}...", file=sys.stderr)
+    psql(f'CREATE DATABASE "{OCA_TEMPLATE_DB}" TEMPLATE "{TEMPLATE_DB}"')
+    odoo_cli(OCA_TEMPLATE_DB, "-i", oca.MODULES, "--without-demo=all")
+
+
+def copy_database(name, template=TEMPLATE_DB):
     psql(f'DROP DATABASE IF EXISTS "{name}"')
-    psql(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"')
+    psql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
 
 class Timer:
     def __init__(self):
         self.rows = []
+        self.best = {}  # (label, size) -> seconds
+        self.worklist = None  # (customers, seconds, index used, plan)
 
-    def measure(self, label, invoices, function, per=None, per_label="invoice"):
-        """Times one step; the cost is divided by `per` (default: all invoices)."""
+    def measure(
+        self,
+        label,
+        invoices,
+        function,
+        per=None,
+        per_label="invoice",
+        repeat=1,
+        env=None,
+        rollback=False,
+    ):
+        """Times one step; the cost is divided by `per` (default: all invoices).
+
+        With `repeat`, the best of that many tries; with `env`, each try starts with an
+        empty ORM cache, its writes flushed within the time; with `rollback`, every try
+        but the last is rolled back (to a savepoint): each one starts from the same data.
+        """
+        times = []
+        for attempt in range(repeat):
+            elapsed, result = self._once(function, env, rollback and attempt < repeat - 1)
+            times.append(elapsed)
+        elapsed = min(times)
+        self.rows.append((label, invoices, elapsed, per or invoices, per_label))
+        self.best[(label, invoices)] = elapsed
+        tries = f" (best of {repeat}: {', '.join(f'{t:.2f}' for t in times)})" if repeat > 1 else ""
+        print(f"  {label}: {elapsed:.2f} s{tries}", file=sys.stderr)
+        return result
+
+    @staticmethod
+    def _once(function, env, rollback):
+        if env is not None:
+            env.flush_all()
+            env.invalidate_all()
+            env.cr.execute("SAVEPOINT bench_try")
         start = time.perf_counter()
         result = function()
+        if env is not None:
+            env.flush_all()  # the writes are part of the step
         elapsed = time.perf_counter() - start
-        self.rows.append((label, invoices, elapsed, per or invoices, per_label))
-        print(f"  {label}: {elapsed:.2f} s", file=sys.stderr)
-        return result
+        if env is not None:
+            env.cr.execute(
+                "ROLLBACK TO SAVEPOINT bench_try" if rollback else "RELEASE SAVEPOINT bench_try"
+            )
+            env.invalidate_all()
+        return elapsed, result
 
 
 def populate(env, size, rng):
@@ -264,9 +340,33 @@ def start_http_server(dbname):
     return http
 
 
-def bench_size(size, keep, timer):
+# Labels shared by the measures and the comparison tables.
+PREVIEW = "daily run: preview"
+OCA_DECISIONS = "OCA credit control run: generate_credit_lines"
+AGED = "aged balance as of today"
+AGED_60 = "aged balance 60 days ago"
+OCA_AGED = "OCA aged partner balance as of today (report data)"
+OCA_AGED_60 = "OCA aged partner balance 60 days ago (report data)"
+SQL_AGED = "bare SQL aged balance as of today"
+SQL_AGED_60 = "bare SQL aged balance 60 days ago"
+WORKLIST = "worklist search (80 first by priority)"
+WORKLIST_DOMAIN = [("relance_next_date", "<=", TODAY), ("relance_excluded", "=", False)]
+WORKLIST_ORDER = "relance_priority desc"
+
+
+def our_pdfs_label(count):
+    return f"reminder PDFs, {count} in one call"
+
+
+def oca_pdfs_label(count):
+    return f"OCA letters, {count} customers in one call"
+
+
+def bench_size(size, options, timer):
     dbname = f"relance_bench_{size}"
-    copy_database(dbname)
+    populated = copy_populated(dbname, size, options)
+    if not populated:
+        copy_database(dbname, OCA_TEMPLATE_DB if options.oca else TEMPLATE_DB)
     registry = Registry.new(dbname)
     http = start_http_server(dbname)
     threading.current_thread().testing = False
@@ -276,112 +376,266 @@ def bench_size(size, keep, timer):
             # wkhtmltopdf fetches the report assets from this server.
             env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:8079")
             rng = random.Random(size)
-            timer.measure("populate (not a target)", size, lambda: populate(env, size, rng))
+            if populated:
+                partners = env["res.partner"].search([("name", "=like", "Customer %")])
+            else:
+                partners, _invoices = timer.measure(
+                    "populate (not a target)", size, lambda: populate(env, size, rng)
+                )
             cr.commit()
-            overdue = overdue_count(env)
-            print(f"  overdue invoices: {overdue}", file=sys.stderr)
-            run_model = env["relance.run"]
-            company = env.company
-            run = run_model._get_or_create(company, TODAY)
-            cr.commit()
-            timer.measure("daily run: preview", size, run.action_preview)
-
-            def plan_and_execute():
-                run._plan()
-                cr.commit()
-                return run._execute_batches(commit=True, batch_size=200, max_batches=None)
-
-            timer.measure(
-                "daily run: decisions, history, queued mails",
-                size,
-                plan_and_execute,
-                per=overdue,
-                per_label="overdue invoice",
-            )
-            timer.measure(
-                "daily run: documents (PDF, 50 per wkhtmltopdf call)",
-                size,
-                lambda: run._render_document_batches(commit=True, max_batches=None),
-            )
-            timer.measure("daily run: closing", size, lambda: run._run(commit=True))
-            run2 = run_model._get_or_create(company, TODAY)
-            timer.measure(
-                "same run again, same date", size, lambda: run2._run(commit=True, batch_size=200)
-            )
-            aged = env["relance.aged.balance"]
-            timer.measure("aged balance as of today", size, lambda: aged.compute(TODAY))
-            timer.measure(
-                "aged balance 60 days ago", size, lambda: aged.compute(TODAY - timedelta(days=60))
-            )
-            some = env["res.partner"].search([("relance_typology_id", "!=", False)], limit=200)
-            report = env["relance.aged.balance.report"].create(
-                {"date": TODAY, "partner_ids": [Command.set(some.ids)]}
-            )
-            timer.measure("aged balance XLSX, 200 customers", size, report._xlsx_content)
-            timer.measure(
-                "aged balance PDF, 200 customers",
-                size,
-                lambda: env["ir.actions.report"]._render_qweb_pdf(
-                    "relance_avancee_reports.action_report_aged_balance", report.ids
-                ),
-            )
-            timer.measure(
-                "worklist search (80 first by priority)",
-                size,
-                lambda: env["res.partner"].search_read(
-                    [("relance_next_date", "<=", TODAY), ("relance_excluded", "=", False)],
-                    ["display_name", "relance_overdue_amount", "relance_level_id"],
-                    order="relance_priority desc",
-                    limit=80,
-                ),
-            )
-            partners = env["res.partner"]
-            timer.measure(
-                "payer scores, every customer (also in the daily run)",
-                size,
-                lambda: partners._relance_compute_payer_scores(company, TODAY),
-            )
-            timer.measure(
-                "worklist: C and D payers, worst first",
-                size,
-                lambda: partners.search_read(
-                    [("relance_payer_score", "in", ("c", "d"))],
-                    ["display_name", "relance_payer_score", "relance_payer_trend"],
-                    order="relance_payer_score desc, relance_priority desc",
-                    limit=80,
-                ),
-            )
+            # As autovacuum would have: without statistics on the fresh rows, PostgreSQL
+            # picks plans that take the payer scores from 10 s to 170 s at 20,000 invoices.
+            cr.execute("ANALYZE")
+            print(f"  overdue invoices: {overdue_count(env)}", file=sys.stderr)
+            bench_decisions(env, size, options, timer, partners)
+            bench_daily_run(env, size, timer)
+            bench_aged_balance(env, size, options, timer)
+            bench_worklists(env, size, options.repeat, timer)
+            bench_documents(env, size, options, timer)
             cr.commit()
             big = populate_big_customer(env, rng)
             spec = call_screen_spec(env)
             timer.measure(
                 "call screen, customer with 500 invoices", 500, lambda: open_call_screen(big, spec)
             )
-            if size == min(SIZES):
-                pdf_ratio(env, timer, size)
+            if size == max(SIZES) and options.worklist_customers:
+                bench_worklist_at_scale(env, options.worklist_customers, options.repeat, timer)
     finally:
         http.stop()
         registry.delete(dbname) if hasattr(registry, "delete") else None
         odoo.sql_db.close_db(dbname)
-        if not keep:
+        if not options.keep:
             psql(f'DROP DATABASE IF EXISTS "{dbname}"')
 
 
-def pdf_ratio(env, timer, size):
-    """Reminder PDFs: one wkhtmltopdf call for 20 documents vs one call each."""
-    entries = env["relance.history"].search([("channel", "in", ("email", "letter"))], limit=20)
-    documents = env["relance.documents"]
-    batch = timer.measure(
-        f"reminder PDFs, {len(entries)} in one call",
+def copy_populated(dbname, size, options):
+    """With --populated, a copy of an existing database of this size (bench's populate,
+    not yet run) instead of populating again, updated and given the OCA modules."""
+    source = options.populated.format(size=size) if options.populated else None
+    if not source or not database_exists(source):
+        return False
+    while int(psql(f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{source}'")):
+        print(f"  waiting until nobody uses {source} (still being built?)...", file=sys.stderr)
+        time.sleep(30)
+    print(f"  copying {source} instead of populating", file=sys.stderr)
+    copy_database(dbname, source)
+    odoo_cli(dbname, *(["-i", oca.MODULES] if options.oca else []), "-u", ADDONS)
+    return True
+
+
+def bench_decisions(env, size, options, timer, partners):
+    """The engine deciding every customer (the preview) vs OCA's run writing its lines."""
+    company = env.company
+    run = env["relance.run"]._get_or_create(company, TODAY)
+    env.cr.commit()
+    timer.measure(PREVIEW, size, run.action_preview, repeat=options.repeat, env=env, rollback=True)
+    if options.oca:
+        policy = oca.setup_policy(env, company, partners)
+        env.cr.commit()
+        timer.measure(
+            OCA_DECISIONS,
+            size,
+            lambda: oca.generate_credit_lines(env, company, policy, TODAY),
+            repeat=options.repeat,
+            env=env,
+            rollback=True,
+        )
+        print(f"  OCA credit lines: {env['credit.control.line'].search_count([])}", file=sys.stderr)
+    env.cr.commit()
+
+
+def bench_daily_run(env, size, timer):
+    cr = env.cr
+    run_model = env["relance.run"]
+    company = env.company
+    run = run_model._get_or_create(company, TODAY)
+    overdue = overdue_count(env)
+
+    def plan_and_execute():
+        run._plan()
+        cr.commit()
+        return run._execute_batches(commit=True, batch_size=200, max_batches=None)
+
+    timer.measure(
+        "daily run: decisions, history, queued mails",
         size,
-        lambda: documents._render(entries),
+        plan_and_execute,
+        per=overdue,
+        per_label="overdue invoice",
     )
     timer.measure(
-        f"reminder PDFs, {len(entries)} calls of one",
+        "daily run: documents (PDF, 50 per wkhtmltopdf call)",
         size,
-        lambda: [documents._render(entry) for entry in entries],
+        lambda: run._render_document_batches(commit=True, max_batches=None),
+    )
+    timer.measure("daily run: closing", size, lambda: run._run(commit=True))
+    run2 = run_model._get_or_create(company, TODAY)
+    timer.measure("same run again, same date", size, lambda: run2._run(commit=True, batch_size=200))
+
+
+def bench_aged_balance(env, size, options, timer):
+    """Ours, OCA's report data and the bare SQL anchor, as of today and 60 days ago."""
+    company = env.company
+    aged = env["relance.aged.balance"]
+    bounds = company._relance_bucket_bounds()
+    for day, ours, theirs, bare in (
+        (TODAY, AGED, OCA_AGED, SQL_AGED),
+        (TODAY - timedelta(days=60), AGED_60, OCA_AGED_60, SQL_AGED_60),
+    ):
+        timer.measure(ours, size, lambda day=day: aged.compute(day), repeat=options.repeat, env=env)
+        if bare_sql_aged_balance:
+            timer.measure(
+                bare,
+                size,
+                lambda day=day: bare_sql_aged_balance(env.cr, day, company.id, bounds),
+                repeat=options.repeat,
+                env=env,
+            )
+        if options.oca:
+            timer.measure(
+                theirs,
+                size,
+                lambda day=day: oca.aged_partner_balance(env, company, day),
+                repeat=options.repeat,
+                env=env,
+                rollback=True,
+            )
+    some = env["res.partner"].search([("relance_typology_id", "!=", False)], limit=200)
+    report = env["relance.aged.balance.report"].create(
+        {"date": TODAY, "partner_ids": [Command.set(some.ids)]}
+    )
+    per = {"per": len(some), "per_label": "customer"}  # a fixed amount of work
+    timer.measure("aged balance XLSX, 200 customers", size, report._xlsx_content, **per)
+    timer.measure(
+        "aged balance PDF, 200 customers",
+        size,
+        lambda: env["ir.actions.report"]._render_qweb_pdf(
+            "relance_avancee_reports.action_report_aged_balance", report.ids
+        ),
+        **per,
+    )
+
+
+def worklist_first_page(env):
+    return env["res.partner"].search_read(
+        WORKLIST_DOMAIN,
+        ["display_name", "relance_overdue_amount", "relance_level_id"],
+        order=WORKLIST_ORDER,
+        limit=80,
+    )
+
+
+def bench_worklists(env, size, repeat, timer):
+    company = env.company
+    page = {"per": 80, "per_label": "customer"}  # one page, whatever the size
+    timer.measure(WORKLIST, size, lambda: worklist_first_page(env), repeat=repeat, env=env, **page)
+    partners = env["res.partner"]
+    timer.measure(
+        "payer scores, every customer (also in the daily run)",
+        size,
+        lambda: partners._relance_compute_payer_scores(company, TODAY),
+    )
+    timer.measure(
+        "worklist: C and D payers, worst first",
+        size,
+        lambda: partners.search_read(
+            [("relance_payer_score", "in", ("c", "d"))],
+            ["display_name", "relance_payer_score", "relance_payer_trend"],
+            order="relance_payer_score desc, relance_priority desc",
+            limit=80,
+        ),
+        repeat=repeat,
+        env=env,
+        **page,
+    )
+
+
+def bench_documents(env, size, options, timer):
+    """Per customer: our batched reminder PDFs vs OCA's letters, each in one call for N;
+    at the smallest size also ours one call each (why the run batches them)."""
+    count = options.letters
+    entries = env["relance.history"].search([("channel", "in", ("email", "letter"))], limit=count)
+    documents = env["relance.documents"]
+    batch = timer.measure(
+        our_pdfs_label(count),
+        size,
+        lambda: documents._render(entries),
+        per=len(entries),
+        per_label="document",
     )
     assert len(batch[0]) == len(entries)
+    if options.oca:
+        communications = oca.letters_communications(env, count)
+        timer.measure(
+            oca_pdfs_label(count),
+            size,
+            lambda: oca.render_letters(env, communications),
+            per=len(communications),
+            per_label="customer",
+        )
+    if size == min(SIZES):
+        timer.measure(
+            f"reminder PDFs, {len(entries)} calls of one",
+            size,
+            lambda: [documents._render(entry) for entry in entries],
+            per=len(entries),
+            per_label="document",
+        )
+
+
+def bench_worklist_at_scale(env, customers, repeat, timer):
+    """Customers up to `customers` (SQL inserts, this company's priority and next date
+    set), then the worklist's first page and its plan, which should read the
+    per-company priority index instead of sorting every customer."""
+    added = add_customers(env, customers)
+    env.cr.commit()
+    total = env["res.partner"].search_count([])
+    print(f"  customers: {total:,} ({added:,} added)", file=sys.stderr)
+    label = f"worklist search at {total:,} customers (80 first by priority)"
+    timer.measure(
+        label, total, lambda: worklist_first_page(env), repeat=repeat, env=env, per_label="customer"
+    )
+    plan = worklist_plan(env)
+    index = f"res_partner_relance_priority_company_{env.company.id}_index"
+    timer.worklist = (total, timer.best[(label, total)], index in plan, plan)
+    print("  plan:\n" + "\n".join(f"    {line}" for line in plan.splitlines()), file=sys.stderr)
+
+
+def add_customers(env, customers):
+    """Customers without invoices; 3 in 10 due on the worklist, priorities spread."""
+    missing = customers - env["res.partner"].search_count([])
+    if missing <= 0:
+        return 0
+    company = str(env.company.id)
+    env.cr.execute(
+        SQL(
+            """
+            INSERT INTO res_partner (name, complete_name, active, is_company, type, lang,
+                                     customer_rank, autopost_bills, create_uid, write_uid,
+                                     create_date, write_date, relance_priority, relance_next_date)
+            SELECT 'Extra ' || n, 'Extra ' || n, TRUE, TRUE, 'contact', 'en_US',
+                   1, 'ask', 1, 1, now(), now(),
+                   jsonb_build_object(%(company)s, round((random() * 1000)::numeric, 2)),
+                   CASE WHEN mod(n, 10) < 3
+                        THEN jsonb_build_object(%(company)s, %(today)s::date - mod(n, 60))
+                   END
+              FROM generate_series(1, %(missing)s) AS n
+            """,
+            company=company,
+            today=TODAY,
+            missing=missing,
+        )
+    )
+    env.cr.execute("ANALYZE res_partner")
+    env.invalidate_all()
+    return missing
+
+
+def worklist_plan(env):
+    """EXPLAIN of the worklist's query, as the ORM builds it."""
+    query = env["res.partner"]._search(WORKLIST_DOMAIN, order=WORKLIST_ORDER, limit=80)
+    env.cr.execute(SQL("EXPLAIN %s", query.select()))
+    return "\n".join(row[0] for row in env.cr.fetchall())
 
 
 def print_table(timer):
@@ -391,23 +645,157 @@ def print_table(timer):
         cost = elapsed / per * 1000
         print(f"| {label} | {invoices:,} | {elapsed:.2f} | {cost:.3f} | {per:,} {per_label}s |")
     single = [r for r in timer.rows if "calls of one" in r[0]]
-    batch = [r for r in timer.rows if "in one call" in r[0]]
+    batch = [r for r in timer.rows if "in one call" in r[0] and not r[0].startswith("OCA")]
     if single and batch:
         print(f"\nBatch PDF rendering is {single[0][2] / batch[0][2]:.1f} x faster per document.")
     print_growth(timer)
 
 
-def print_growth(timer):
-    """Cost per unit at the largest size over the smallest: 1.0 means linear growth."""
+def growths(timer):
+    """{label: cost per unit at the largest size / at the smallest}: 1.0 means linear."""
     sizes = sorted({row[1] for row in timer.rows if row[1] in SIZES})
     if len(sizes) < 2:
-        return
+        return {}
     small, large = sizes[0], sizes[-1]
     cost = {(row[0], row[1]): row[2] / row[3] for row in timer.rows}
-    print(f"\nCost per unit at {large:,} / at {small:,} invoices:")
-    for label in dict.fromkeys(row[0] for row in timer.rows):
-        if (label, small) in cost and (label, large) in cost and cost[(label, small)]:
-            print(f"- {label}: {cost[(label, large)] / cost[(label, small)]:.2f}")
+    return {
+        label: cost[(label, large)] / cost[(label, small)]
+        for label in dict.fromkeys(row[0] for row in timer.rows)
+        if (label, small) in cost and (label, large) in cost and cost[(label, small)]
+    }
+
+
+def print_growth(timer):
+    sizes = sorted({row[1] for row in timer.rows if row[1] in SIZES})
+    growth = growths(timer)
+    if not growth:
+        return
+    print(f"\nCost per unit at {sizes[-1]:,} / at {sizes[0]:,} invoices:")
+    for label, ratio in growth.items():
+        print(f"- {label}: {ratio:.2f}")
+
+
+def comparisons(letters):
+    """(step, ours, OCA's, bare SQL's) labels, compared per size."""
+    return [
+        ("decisions (preview vs credit lines)", PREVIEW, OCA_DECISIONS, None),
+        ("aged balance as of today", AGED, OCA_AGED, SQL_AGED),
+        ("aged balance 60 days ago", AGED_60, OCA_AGED_60, SQL_AGED_60),
+        (
+            f"documents per customer ({letters} in one call)",
+            our_pdfs_label(letters),
+            oca_pdfs_label(letters),
+            None,
+        ),
+    ]
+
+
+def ratio(numerator, denominator):
+    return numerator / denominator if numerator and denominator else None
+
+
+def fmt(value, unit=""):
+    return "n/a" if value is None else f"{value:.2f}{unit}"
+
+
+def print_comparison(timer, letters):
+    growth = growths(timer)
+    print("\n| step | invoices | ours (s) | OCA (s) | bare SQL (s) | OCA / ours | ours / SQL |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for step, ours, theirs, bare in comparisons(letters):
+        for size in SIZES:
+            mine = timer.best.get((ours, size))
+            other = timer.best.get((theirs, size))
+            sql = timer.best.get((bare, size)) if bare else None
+            print(
+                f"| {step} | {size:,} | {fmt(mine)} | {fmt(other)} | {fmt(sql)} "
+                f"| {fmt(ratio(other, mine), ' x')} | {fmt(ratio(mine, sql), ' x')} |"
+            )
+    if growth:
+        print("\nGrowth per unit (largest / smallest size), ours and OCA's:")
+        for step, ours, theirs, bare in comparisons(letters):
+            parts = [f"ours {fmt(growth.get(ours))}", f"OCA {fmt(growth.get(theirs))}"]
+            if bare:
+                parts.append(f"SQL {fmt(growth.get(bare))}")
+            print(f"- {step}: {', '.join(parts)}")
+
+
+def targets(timer):
+    """(target, measured, met) rows; a target with nothing measured is not met."""
+    rows = []
+    for size in SIZES:
+        preview = timer.best.get((PREVIEW, size))
+        rows.append(
+            (
+                f"decisions ≤ 1.5 s ({size:,} invoices)",
+                fmt(preview, " s"),
+                preview is not None and preview <= 1.5,
+            )
+        )
+        faster = ratio(timer.best.get((OCA_DECISIONS, size)), preview)
+        rows.append(
+            (
+                f"decisions ≥ 10 x faster than OCA ({size:,})",
+                fmt(faster, " x"),
+                faster is not None and faster >= 10,
+            )
+        )
+        for ours, theirs, bare, when in (
+            (AGED, OCA_AGED, SQL_AGED, "today"),
+            (AGED_60, OCA_AGED_60, SQL_AGED_60, "60 days ago"),
+        ):
+            mine = timer.best.get((ours, size))
+            over_sql = ratio(mine, timer.best.get((bare, size)))
+            rows.append(
+                (
+                    f"aged balance {when} ≤ 3 x bare SQL ({size:,})",
+                    fmt(over_sql, " x"),
+                    over_sql is not None and over_sql <= 3,
+                )
+            )
+            faster = ratio(timer.best.get((theirs, size)), mine)
+            rows.append(
+                (
+                    f"aged balance {when} ≥ 10 x faster than OCA ({size:,})",
+                    fmt(faster, " x"),
+                    faster is not None and faster >= 10,
+                )
+            )
+    growth = {
+        label: value
+        for label, value in growths(timer).items()
+        if not label.startswith(("OCA", "bare SQL", "populate"))
+    }
+    if growth:
+        worst = max(growth, key=growth.get)
+        rows.append(
+            (
+                "growth per unit ≤ 1.3 x, every step of ours",
+                f"{growth[worst]:.2f} x ({worst})",
+                growth[worst] <= 1.3,
+            )
+        )
+    if timer.worklist:
+        total, elapsed, uses_index, _plan = timer.worklist
+        rows.append(
+            (
+                f"worklist first page at {total:,} customers ≤ 1 s, on the priority index",
+                f"{elapsed:.2f} s, index {'used' if uses_index else 'NOT used'}",
+                elapsed <= 1 and uses_index,
+            )
+        )
+    return rows
+
+
+def print_targets(timer):
+    print("\n| target | measured | met |")
+    print("|---|---:|---|")
+    for target, measured, met in targets(timer):
+        print(f"| {target} | {measured} | {'met' if met else '**not met**'} |")
+    if bare_sql_aged_balance is None:
+        print("\n(bench/aged_anchor.py missing: no bare SQL anchor measured.)")
+    if timer.worklist:
+        print("\nWorklist plan:\n```\n" + timer.worklist[3] + "\n```")
 
 
 SIZES = [2000, 20000]
@@ -418,17 +806,43 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,20000")
     parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
-    SIZES = [int(s) for s in args.sizes.split(",")]
+    parser.add_argument("--repeat", type=int, default=3, help="best of N for the cheap steps")
+    parser.add_argument(
+        "--no-oca", dest="oca", action="store_false", help="skip the comparison with OCA's modules"
+    )
+    parser.add_argument(
+        "--letters", type=int, default=20, help="customers per PDF call in the documents comparison"
+    )
+    parser.add_argument(
+        "--populated",
+        metavar="DB",
+        help="copy this populated database when it exists instead of populating, "
+        "e.g. relance_pop_{size} (bench's populate, not yet run)",
+    )
+    parser.add_argument(
+        "--worklist-customers",
+        type=int,
+        default=100000,
+        help="customers for the worklist search at the largest size (0: skip)",
+    )
+    options = parser.parse_args()
+    SIZES = [int(s) for s in options.sizes.split(",")]
+    if options.oca:
+        oca.ensure_installed()
     config.parse_config(
         [f"--addons-path={odoo_addons_path()}", *db_args(), "--log-level=warn", "--workers=0"]
     )
     make_template()
+    if options.oca:
+        make_oca_template()
     timer = Timer()
     for size in SIZES:
         print(f"size {size}...", file=sys.stderr)
-        bench_size(size, args.keep, timer)
+        bench_size(size, options, timer)
     print_table(timer)
+    if options.oca:
+        print_comparison(timer, options.letters)
+    print_targets(timer)
 
 
 if __name__ == "__main__":
