@@ -17,6 +17,7 @@ never reads the network and refuses huge trees.
 """
 
 import datetime
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -149,10 +150,14 @@ def _date_of(node, path):
 
 
 def _amount(text):
+    """A finite amount: NaN and infinities (as a float) are no amount."""
     try:
-        return Decimal(text.strip())
+        value = Decimal(text.strip())
     except (InvalidOperation, AttributeError):
-        raise CdarError("bad_amount", value=repr(text)) from None
+        value = None
+    if value is None or not value.is_finite() or not math.isfinite(float(value)):
+        raise CdarError("bad_amount", value=repr(text))
+    return value
 
 
 def _seller_ids(reference):
@@ -194,6 +199,8 @@ def _payment(status_node):
             continue
         total = (total or Decimal(0)) + _amount(node.text)
         currency = currency or (node.get("currencyID") or "").strip().upper()
+    if total is not None and not math.isfinite(float(total)):
+        raise CdarError("bad_amount", value=repr(str(total)))
     return total, currency
 
 

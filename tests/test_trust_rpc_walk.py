@@ -18,6 +18,8 @@ from odoo.service.model import get_public_method
 from .common import RelanceCase
 
 ADDONS = {"relance_avancee", "relance_avancee_reports", "relance_avancee_disputes"}
+# Every addon whose public methods are walked: the queue_job glue too, when installed.
+WALKED = ADDONS | {"relance_avancee_queue_job"}
 REFUSED = (AccessError, MissingError, ValueError, TypeError)
 
 
@@ -25,7 +27,7 @@ def public_methods(model_class):
     """{name: function} of the public methods our addons define on ``model_class``."""
     methods = {}
     for cls in model_class.mro():
-        if getattr(cls, "_module", None) not in ADDONS:
+        if getattr(cls, "_module", None) not in WALKED:
             continue
         for name, member in vars(cls).items():
             function = getattr(member, "__func__", member)

@@ -63,6 +63,9 @@ from . import res_partner_debtor
 from . import res_partner_insolvency
 from . import res_partner_payer_score
 from . import res_partner_typology
+
+# Last of the customer's files: it restricts the fields declared above.
+from . import res_partner_field_access
 from . import sale_order
 
 # A database view over the models above: created once their columns exist.

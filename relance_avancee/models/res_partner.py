@@ -210,19 +210,24 @@ class ResPartner(models.Model):
 
     def _relance_changed_fields(self, vals):
         """The dunning fields whose value ``vals`` changes. A value the contact already
-        has, or shares with its commercial partner (synchronisation), is no change; a
-        new contact starts empty or with its parent company's values."""
+        has, or shares with its commercial partner (synchronisation of the commercial
+        fields), is no change; a new contact starts empty or with its parent company's
+        values. A contact's own fields (its dunning role, its bounce flag) are not
+        synchronised: only its own value is no change."""
         names = (RELANCE_MANAGER_FIELDS | RELANCE_COLLECTOR_FIELDS).intersection(vals)
         if not names:
             return set()
-        if self:
-            holders = [partner | partner.commercial_partner_id for partner in self]
-        else:
-            holders = [self.browse(vals.get("parent_id")).commercial_partner_id]
+        if not self:
+            parent = self.browse(vals.get("parent_id")).commercial_partner_id
+            return {name for name in names if not parent._relance_holds(name, vals[name], True)}
+        commercial = set(self._commercial_fields())
         return {
             name
             for name in names
-            if any(not partners._relance_holds(name, vals[name], not self) for partners in holders)
+            for partner in self
+            if not (
+                partner | partner.commercial_partner_id if name in commercial else partner
+            )._relance_holds(name, vals[name], False)
         }
 
     def _relance_holds(self, name, value, allow_empty):

@@ -30,13 +30,22 @@ class ResPartner(models.Model):
     )
 
     def write(self, vals):
-        result = super().write(vals)
+        # Someone fixed an address of the customer: emails are tried again (a new
+        # bounce flags it again). Saving the same address again is no fix.
+        changed = self.browse()
         if "email" in vals:
-            # Someone fixed an address of the customer: emails are tried again (a new
-            # bounce flags it again).
-            fixed = (self | self.commercial_partner_id).filtered("relance_email_to_check")
+            new = self._relance_email_key(vals["email"])
+            changed = self.filtered(lambda p: self._relance_email_key(p.email) != new)
+        result = super().write(vals)
+        if changed:
+            fixed = (changed | changed.commercial_partner_id).filtered("relance_email_to_check")
             fixed.sudo().write({"relance_email_to_check": False})
         return result
+
+    @api.model
+    def _relance_email_key(self, email):
+        """An address as compared to tell a fix from the same address saved again."""
+        return email_normalize(email or "") or (email or "").strip().lower()
 
     @api.private
     def message_update(self, msg_dict, update_vals=None):

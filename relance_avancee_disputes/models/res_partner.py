@@ -14,10 +14,19 @@ STATEMENT_LINK_DAYS = 60
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    relance_dispute_ids = fields.One2many("relance.dispute", "partner_id", string="Disputes")
-    relance_open_dispute_count = fields.Integer(compute="_compute_relance_open_dispute_count")
+    # Internal users only, as every dunning field of the customer (see
+    # relance_avancee/models/res_partner_field_access.py).
+    relance_dispute_ids = fields.One2many(
+        "relance.dispute", "partner_id", string="Disputes", groups="base.group_user"
+    )
+    relance_open_dispute_count = fields.Integer(
+        compute="_compute_relance_open_dispute_count", groups="base.group_user"
+    )
     relance_open_dispute_ids = fields.Many2many(
-        "relance.dispute", compute="_compute_relance_open_dispute_ids", string="Open Disputes"
+        "relance.dispute",
+        compute="_compute_relance_open_dispute_ids",
+        string="Open Disputes",
+        groups="base.group_user",
     )
 
     def _compute_relance_open_dispute_ids(self):

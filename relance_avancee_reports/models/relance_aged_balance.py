@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.relance_avancee.access import check_receivables_reader
+from odoo.addons.relance_avancee.access import check_receivables_reader, is_collector
 
 # Residual of a receivable or payable line ``aml`` as of %(date)s: payments, credit
 # notes and reconciliations dated after that date do not count (partials are dated by
@@ -368,7 +368,8 @@ class RelanceAgedBalance(models.AbstractModel):
 
     def _add_partner_info(self, partners, companies):
         records = self.env["res.partner"].browse(list(partners)).sudo()
-        scores = self._payer_scores(records, companies)
+        # The payer score is the collectors' (its fields' groups), not every reader's.
+        scores = self._payer_scores(records, companies) if is_collector(self.env) else {}
         for partner in records:
             partners[partner.id].update(
                 {
