@@ -1,6 +1,6 @@
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 
@@ -239,6 +239,109 @@ class TestAgedBalance(AgedBalanceCase):
             self.assertEqual(row, want, f"row {index + 1}")
         action = report.action_xlsx()
         self.assertIn("/web/content/", action["url"])
+
+
+class TestAgedBalanceAsOfDate(RelanceCase):
+    """The residual of each item on any date, computed by hand: the balance less the
+    partials dated up to that date (dated by the later of their two lines).
+
+    - X: 1,000 due 28 February, paid 300 on 10 March and 200 on 15 April (two partials,
+      one after 31 March): 1,000 on 5 March, 700 on 31 March, 500 on 30 April;
+    - Y: 800 issued and due 15 March, a credit note of 150 issued on 5 March matched to
+      it: on 10 March the credit note alone is open (-150), from 15 March Y owes 650;
+    - Z: 400 due 1 March, paid in full on 5 March, then unmatched: on 4 March 400, from
+      5 March Z 400 and the payment -400 both open;
+    - F: 800 in a foreign currency at 2 for 1 (400), paid 800 on 10 March at 4 for 1
+      (200): 400 until 9 March, 200 from 10 March, nothing once the exchange difference
+      is booked (by Odoo on the last day of that month, 31 March).
+    """
+
+    test_module = "relance_avancee_reports"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.env.ref("base.group_multi_currency")
+        cls.partner = cls.env["res.partner"].create({"name": "Ledru SAS", "is_company": True})
+        cls.x = cls.make_invoice(cls.partner, "2026-02-28", 1000.0)
+        cls.pay(cls, cls.x, 300.0, "2026-03-10")
+        cls.pay(cls, cls.x, 200.0, "2026-04-15")
+        cls.y = cls.make_invoice(cls.partner, "2026-03-15", 800.0)
+        cls.refund = cls.init_invoice(
+            "out_refund", cls.partner, "2026-03-05", amounts=[150.0], taxes=[], post=True
+        )
+        (cls.refund.line_ids | cls.y.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        cls.z = cls.make_invoice(cls.partner, "2026-03-01", 400.0)
+        cls.z_payment = cls.pay(cls, cls.z, 400.0, "2026-03-05")
+        cls.z.line_ids.filtered("account_id.reconcile").remove_move_reconcile()
+        code = "EUR" if cls.company.currency_id.name != "EUR" else "USD"
+        foreign = cls.setup_other_currency(code, rates=[("2026-01-01", 2.0), ("2026-03-01", 4.0)])
+        cls.f = cls.make_invoice(cls.partner, "2026-02-15", 800.0, currency=foreign)
+        cls.pay(cls, cls.f, 800.0, "2026-03-10")
+
+    def residuals(self, day):
+        """{move: residual} of the open items on ``day`` as compute() gives them."""
+        rows = self.env["relance.aged.balance"].compute(day, partner_ids=self.partner.ids)
+        return {
+            self.env["account.move"].browse(line["move_id"]): line["residual"]
+            for row in rows
+            for line in row["lines"]
+        }
+
+    def reference(self, day):
+        """The same from the ORM, partial by partial (the definition, slowly)."""
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.partner.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("date", "<=", day),
+            ]
+        )
+        found = {}
+        for line in lines:
+            residual = (
+                line.balance
+                - sum(
+                    line.matched_credit_ids.filtered(lambda p: p.max_date <= day).mapped("amount")
+                )
+                + sum(line.matched_debit_ids.filtered(lambda p: p.max_date <= day).mapped("amount"))
+            )
+            if round(residual, 2):
+                found[line.move_id] = found.get(line.move_id, 0.0) + residual
+        return found
+
+    def test_residuals_by_hand(self):
+        z_pay = self.z_payment.move_id
+        self.assertTrue(z_pay, "the payment is booked")
+        self.assertEqual(
+            self.residuals(date(2026, 3, 4)), {self.x: 1000.0, self.z: 400.0, self.f: 400.0}
+        )
+        self.assertEqual(
+            self.residuals(date(2026, 3, 10)),
+            {self.x: 700.0, self.refund: -150.0, self.z: 400.0, z_pay: -400.0, self.f: 200.0},
+        )
+        self.assertEqual(
+            self.residuals(date(2026, 3, 31)),
+            {self.x: 700.0, self.y: 650.0, self.z: 400.0, z_pay: -400.0},
+        )
+        self.assertEqual(
+            self.residuals(date(2026, 4, 30)),
+            {self.x: 500.0, self.y: 650.0, self.z: 400.0, z_pay: -400.0},
+        )
+
+    def test_every_day_matches_the_partials_dated_up_to_it(self):
+        day = date(2026, 2, 10)
+        while day <= date(2026, 4, 20):
+            with self.subTest(day=day):
+                expected = self.reference(day)
+                self.assertEqual(
+                    {move: round(value, 2) for move, value in self.residuals(day).items()},
+                    {move: round(value, 2) for move, value in expected.items()},
+                )
+            day += timedelta(days=1)
 
 
 class TestAgedBalanceCompanies(AgedBalanceCase):

@@ -203,8 +203,9 @@ class AccountMove(models.Model):
             if invoice.id not in amounts:
                 continue
             if in_company_currency:
+                # company_id.currency_id: company_currency_id is computed one invoice at a time
                 covered = invoice.currency_id._convert(
-                    covered, invoice.company_currency_id, invoice.company_id, settled_on(payment)
+                    covered, invoice.company_id.currency_id, invoice.company_id, settled_on(payment)
                 )
             amounts[invoice.id] = max(amounts[invoice.id] - covered, 0.0)
         return amounts
@@ -232,24 +233,23 @@ class AccountMove(models.Model):
         open_left = {}
         allocation = {}
         for payment in payments.sorted(lambda p: (p.date, p.id)):
+            # Read once per payment and invoice: thousands of them on a daily run.
+            currency, day = payment.currency_id, payment.date
             available = payment.amount
             invoices = payment.invoice_ids.filtered(
                 lambda m: m.move_type == "out_invoice" and m.state == "posted"
             ).sorted(lambda m: (m.invoice_date_due or m.date, m.id))
             for invoice in invoices:
-                if payment.currency_id.compare_amounts(available, 0) <= 0:
+                if currency.compare_amounts(available, 0) <= 0:
                     break
                 left = open_left.setdefault(invoice, invoice.amount_residual)
-                paid = payment.currency_id._convert(
-                    available, invoice.currency_id, invoice.company_id, payment.date
-                )
+                invoice_currency, company = invoice.currency_id, invoice.company_id
+                paid = currency._convert(available, invoice_currency, company, day)
                 covered = min(paid, left)
-                if invoice.currency_id.compare_amounts(covered, 0) <= 0:
+                if invoice_currency.compare_amounts(covered, 0) <= 0:
                     continue
                 open_left[invoice] = left - covered
-                available -= invoice.currency_id._convert(
-                    covered, payment.currency_id, invoice.company_id, payment.date
-                )
+                available -= invoice_currency._convert(covered, currency, company, day)
                 allocation[payment, invoice] = covered
         return allocation
 

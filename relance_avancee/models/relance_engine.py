@@ -26,7 +26,33 @@ class RelanceEngine(models.AbstractModel):
             # Insolvency proceedings: the legal stay stops all dunning (L622-21).
             ("commercial_partner_id.relance_insolvency_date", "=", False),
         ]
-        return moves.search(domain, order="relance_due_date, id")
+        return moves.search_fetch(domain, self._decision_fields(), order="relance_due_date, id")
+
+    @api.model
+    def _decision_fields(self):
+        """What the decisions read of thousands of invoices (and the amounts due of
+        their settlements), read in one go: read one by one, a field would read the
+        hundred other columns and relations of account.move along."""
+        return [
+            "move_type",
+            "state",
+            "company_id",
+            "currency_id",
+            "commercial_partner_id",
+            "date",
+            "invoice_date_due",
+            "amount_total",
+            "amount_total_signed",
+            "amount_residual",
+            "amount_residual_signed",
+            "matched_payment_ids",
+            "relance_due_date",
+            "relance_level_id",
+            "relance_last_date",
+            "relance_promise_date",
+            "relance_is_penalty",
+            "relance_suspended",
+        ]
 
     @api.model
     def _pending_move_ids(self, invoices):
@@ -61,32 +87,45 @@ class RelanceEngine(models.AbstractModel):
             date
         )
         still_due = invoices._relance_amount_due_map(in_company_currency=True)
+        plans = {}  # partner: its plan in this company, looked up once per customer
         levels_by_plan = {}
-        groups = defaultdict(lambda: {"lines": [], "amount": 0.0})
+        steps = {}  # plan: its next levels (_level_steps), each computed once
+        due = []  # (invoice, partner, level) in the order of the invoices
         penalties = defaultdict(list)
         for invoice in invoices:
             amount = still_due.get(invoice.id, 0.0)
             if invoice.id in pending or amount <= 0 or invoice.relance_last_date == date:
                 continue
-            if invoice.relance_is_penalty:
-                penalties[invoice.commercial_partner_id].append((invoice, amount))
-                continue
             partner = invoice.commercial_partner_id
+            if invoice.relance_is_penalty:
+                penalties[partner].append((invoice, amount))
+                continue
             if partner.id in replied:
                 continue
-            plan = partner._relance_effective_plan(company)
-            if not plan or (plan.company_id and plan.company_id != company):
+            if partner not in plans:
+                plan = partner._relance_effective_plan(company)
+                if plan and plan.company_id and plan.company_id != company:
+                    plan = None
+                plans[partner] = plan
+            plan = plans[partner]
+            if not plan:
                 continue
             if self._promise_pauses(invoice, plan, date):
                 continue
             if plan not in levels_by_plan:
                 levels_by_plan[plan] = plan.level_ids.sorted("sequence")
-            level = self._level_due(invoice, levels_by_plan[plan], date)
-            claimed = level and self._claimed_amounts(invoice, level, date, still_due)[invoice.id]
-            if claimed and claimed > 0:
+                steps[plan] = self._level_steps(levels_by_plan[plan])
+            level = self._level_due(invoice, levels_by_plan[plan], date, steps=steps[plan])
+            if level:
+                due.append((invoice, partner, level))
+        claimed = self._claimed_by_level(due, date, still_due)
+        groups = defaultdict(lambda: {"lines": [], "amount": 0.0})
+        for invoice, partner, level in due:
+            amount = claimed[invoice.id]
+            if amount and amount > 0:
                 group = groups[(partner, level)]
-                group["lines"].append((invoice, level, claimed))
-                group["amount"] += claimed
+                group["lines"].append((invoice, level, amount))
+                group["amount"] += amount
         # The plan's minimum is the customer's total due at a level: many small
         # invoices together deserve a reminder.
         kept = defaultdict(list)
@@ -173,17 +212,45 @@ class RelanceEngine(models.AbstractModel):
         )
 
     @api.model
-    def _level_due(self, invoice, levels, date):
+    def _claimed_by_level(self, due, date, still_due):
+        """{invoice id: what its level claims} for ``due`` ((invoice, partner, level)):
+        ``_claimed_amounts`` called once per level on all its invoices."""
+        by_level = defaultdict(list)
+        for invoice, _partner, level in due:
+            by_level[level].append(invoice.id)
+        claimed = {}
+        moves = self.env["account.move"]
+        for level, ids in by_level.items():
+            claimed.update(self._claimed_amounts(moves.browse(ids), level, date, still_due))
+        return claimed
+
+    @api.model
+    def _level_steps(self, levels):
+        """``_next_level`` within ``levels``, each answer computed once (a run asks it
+        for thousands of invoices on the same few levels)."""
+        answers = {}
+
+        def following(current):
+            if current not in answers:
+                answers[current] = self._next_level(current, levels)
+            return answers[current]
+
+        return following
+
+    @api.model
+    def _level_due(self, invoice, levels, date, steps=None):
         """The one next level of ``invoice`` when it is due on ``date``, else None.
 
         One step per run (crescendo, no jumps). A preventive level is pointless once
         the invoice is overdue: it is passed over for the first level after the due date.
+        ``steps``: ``_level_steps(levels)`` when the caller decides many invoices.
         """
+        following = steps or self._level_steps(levels)
         due_date = invoice.relance_due_date  # the oldest instalment still open
-        level = self._next_level(invoice.relance_level_id, levels)
+        level = following(invoice.relance_level_id)
         overdue = date > due_date
         while level and level.offset_days < 0 and overdue:
-            level = self._next_level(level, levels)
+            level = following(level)
         if not level:
             return None
         if date < due_date + timedelta(days=level.offset_days):

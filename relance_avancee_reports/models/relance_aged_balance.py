@@ -4,25 +4,38 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 from odoo.addons.relance_avancee.access import check_receivables_reader, is_collector
 
-# Residual of a receivable or payable line ``aml`` as of %(date)s: payments, credit
-# notes and reconciliations dated after that date do not count (partials are dated by
-# the later of their two lines, Odoo's max_date). One formula for every report that
-# reads the ledger as of a date (aged balance, payment terms table).
-RESIDUAL_AS_OF_SQL = """
-    aml.balance
-      - COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                   WHERE pr.debit_move_id = aml.id AND pr.max_date <= %(date)s), 0)
-      + COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                   WHERE pr.credit_move_id = aml.id AND pr.max_date <= %(date)s), 0)
+# Partial reconciliations dated after %(date)s, summed per line and signed as its
+# balance (a partial is dated by the later of its two lines, Odoo's max_date): what
+# was still open on that date on top of the line's residual today. Joined as ``late``
+# to the lines read with RESIDUAL_AS_OF_SQL.
+LATE_PARTIALS_SQL = """
+    SELECT line_id, SUM(amount) AS amount
+      FROM (SELECT debit_move_id AS line_id, amount
+              FROM account_partial_reconcile WHERE max_date > %(date)s
+             UNION ALL
+            SELECT credit_move_id, -amount
+              FROM account_partial_reconcile WHERE max_date > %(date)s) parts
+     GROUP BY line_id
 """
+
+# Residual of a receivable or payable line ``aml`` as of %(date)s: its balance less
+# the partials dated up to that date, i.e. Odoo's residual today (the balance less
+# every partial, stored on the line) plus the ``late`` ones: payments, credit notes and
+# reconciliations dated after that date do not count. One pass over the partials of
+# the recent days instead of a look-up per line. One formula for every report that
+# reads the ledger as of a date (aged balance, payment terms table).
+RESIDUAL_AS_OF_SQL = "aml.amount_residual + COALESCE(late.amount, 0)"
 
 # The open items of one account type (receivable by default) as of a date.
 AGED_LINES_SQL = """
-    SELECT * FROM (
+    WITH late AS (%(late)s)
+    SELECT line_id, move_id, partner_id, commercial_partner_id, company_id, date_due,
+           residual
+      FROM (
     SELECT aml.id AS line_id,
            aml.move_id,
            aml.partner_id,
@@ -33,6 +46,7 @@ AGED_LINES_SQL = """
       FROM account_move_line aml
       JOIN account_account acc ON acc.id = aml.account_id
       JOIN res_partner p ON p.id = aml.partner_id
+      LEFT JOIN late ON late.line_id = aml.id
      WHERE acc.account_type = %(account_type)s
        AND aml.parent_state = 'posted'
        AND aml.date <= %(date)s
@@ -43,11 +57,23 @@ AGED_LINES_SQL = """
     ORDER BY commercial_partner_id, date_due, line_id
 """
 
+# The columns of AGED_LINES_SQL, in order.
+LINE_COLUMNS = (
+    "line_id",
+    "move_id",
+    "partner_id",
+    "commercial_partner_id",
+    "company_id",
+    "date_due",
+    "residual",
+)
+
 # The lines of one account type settled in full during [date_from, date]: nothing left
 # on ``date``, and settled on the date of the last payment (or credit note) matched to
 # them, the counterpart's own date (a bill booked after its payment was paid on the
 # payment's date).
 SETTLED_LINES_SQL = """
+    WITH late AS (%(late)s)
     SELECT * FROM (
     SELECT aml.id AS line_id,
            aml.move_id,
@@ -65,6 +91,7 @@ SETTLED_LINES_SQL = """
       FROM account_move_line aml
       JOIN account_account acc ON acc.id = aml.account_id
       JOIN account_move move ON move.id = aml.move_id
+      LEFT JOIN late ON late.line_id = aml.id
      WHERE acc.account_type = %(account_type)s
        AND aml.parent_state = 'posted'
        AND aml.date <= %(date)s
@@ -78,11 +105,14 @@ SETTLED_LINES_SQL = """
     ORDER BY date_settled, line_id
 """
 
-# Payments registered but not booked (Odoo 18 'in process' payments without entry),
-# with every customer invoice each one was registered for and Odoo's due date of that
-# invoice (its last instalment's), oldest payment first.
+# Payments registered but not booked on %(date)s (Odoo 18 'in process' payments
+# without entry), with every document each one was registered for, whether it is a
+# posted customer invoice (the ones a payment is spread over) and Odoo's due date of
+# that invoice (its last instalment's), oldest payment first. No list of invoices to
+# match: the caller keeps the payments of the invoices it shows.
 IN_PROCESS_SQL = """
     SELECT pay.id, pay.amount_company_currency_signed, rel.invoice_id,
+           move.move_type = 'out_invoice' AND move.state = 'posted' AS spread,
            COALESCE(move.invoice_date_due, move.date) AS invoice_due
       FROM account_payment pay
       JOIN account_move__account_payment rel ON rel.payment_id = pay.id
@@ -90,10 +120,6 @@ IN_PROCESS_SQL = """
      WHERE pay.move_id IS NULL
        AND pay.state IN ('in_process', 'paid')
        AND pay.date <= %(date)s
-       AND move.move_type = 'out_invoice'
-       AND move.state = 'posted'
-       AND pay.id IN (SELECT sub.payment_id FROM account_move__account_payment sub
-                       WHERE sub.invoice_id = ANY(%(move_ids)s))
      ORDER BY pay.date, pay.id
 """
 
@@ -121,48 +147,73 @@ class RelanceAgedBalance(models.AbstractModel):
         date = fields.Date.to_date(date)
         companies = self._companies(company_ids)
         bounds = companies[:1]._relance_bucket_bounds()
-        rows = self._fetch_lines(date, companies, partner_ids)
-        move_ids = list({row["move_id"] for row in rows})
-        in_process = self._in_process(date, companies, rows)
-        disputed = self._disputed_moves(date, move_ids)
-        einvoice = self._einvoice_statuses(date, move_ids)
+        partners, lines = self._build_partners(
+            date, bounds, self._query_lines(date, companies, partner_ids)
+        )
+        self._add_line_states(date, companies, partners, lines)
+        self._add_partner_info(partners, companies)
+        return sorted(partners.values(), key=lambda p: (-p["total"], p["partner_id"]))
+
+    def _build_partners(self, date, bounds, rows):
+        """({commercial partner id: compute() row}, [line dicts]) from the open items
+        ``rows`` (tuples of LINE_COLUMNS), the dispute, process and e-invoicing states
+        left blank for :meth:`_add_line_states`."""
         partners = {}
-        for row in rows:
-            days = (date - row["date_due"]).days
-            bucket = self._bucket_index(days, bounds)
+        lines = []
+        ages = {}  # {due date: (days overdue, bucket)}: far fewer due dates than lines
+        for line_id, move_id, _partner, commercial_id, _company, date_due, residual in rows:
+            age = ages.get(date_due)
+            if age is None:
+                days = (date - date_due).days
+                age = ages[date_due] = (max(days, 0), self._bucket_index(days, bounds))
             line = {
-                "move_id": row["move_id"],
-                "line_id": row["line_id"],
-                "date_due": row["date_due"],
-                "residual": row["residual"],
-                "days_overdue": max(days, 0),
-                "bucket": bucket,
-                "in_dispute": row["move_id"] in disputed,
-                "in_process": in_process.get(row["line_id"], 0.0),
-                "einvoice_status": einvoice.get(row["move_id"], False),
+                "move_id": move_id,
+                "line_id": line_id,
+                "date_due": date_due,
+                "residual": residual,
+                "days_overdue": age[0],
+                "bucket": age[1],
+                "in_dispute": False,
+                "in_process": 0.0,
+                "einvoice_status": False,
             }
-            entry = partners.setdefault(
-                row["commercial_partner_id"],
-                {
-                    "partner_id": row["commercial_partner_id"],
+            lines.append(line)
+            entry = partners.get(commercial_id)
+            if entry is None:
+                entry = partners[commercial_id] = {
+                    "partner_id": commercial_id,
                     "total": 0.0,
                     "buckets": [0.0] * (len(bounds) + 2),
                     "lines": [],
                     "in_dispute": 0.0,
                     "in_process": 0.0,
                     "overdue": 0.0,
-                },
-            )
+                }
             entry["lines"].append(line)
-            entry["total"] += line["residual"]
-            entry["buckets"][bucket] += line["residual"]
-            entry["in_process"] += line["in_process"]
-            if line["in_dispute"]:
-                entry["in_dispute"] += line["residual"]
-            if bucket > 0:
-                entry["overdue"] += line["residual"]
-        self._add_partner_info(partners, companies)
-        return sorted(partners.values(), key=lambda p: (-p["total"], p["partner_id"]))
+            entry["total"] += residual
+            entry["buckets"][age[1]] += residual
+            if age[1] > 0:
+                entry["overdue"] += residual
+        return partners, lines
+
+    def _add_line_states(self, date, companies, partners, lines):
+        """Mark the lines in dispute, covered by payments registered but not booked and
+        their e-invoicing status on ``date``, and add up the first two per customer."""
+        move_ids = list({line["move_id"] for line in lines})
+        in_process = self._in_process(date, companies, lines)
+        disputed = self._disputed_moves(date, move_ids)
+        einvoice = self._einvoice_statuses(date, move_ids)
+        if not (in_process or disputed or einvoice):
+            return
+        for entry in partners.values():
+            for line in entry["lines"]:
+                if line["move_id"] in disputed:
+                    line["in_dispute"] = True
+                    entry["in_dispute"] += line["residual"]
+                if line["line_id"] in in_process:
+                    line["in_process"] = in_process[line["line_id"]]
+                    entry["in_process"] += line["in_process"]
+                line["einvoice_status"] = einvoice.get(line["move_id"], False)
 
     @api.model
     def _bucket_labels(self, company=None):
@@ -229,6 +280,13 @@ class RelanceAgedBalance(models.AbstractModel):
         """Open items on ``date`` (receivable ones unless ``account_type`` says
         otherwise): ``{'line_id', 'move_id', 'partner_id', 'commercial_partner_id',
         'company_id', 'date_due', 'residual'}``, residual signed as the balance."""
+        rows = self._query_lines(date, companies, partner_ids, move_ids, account_type)
+        return [dict(zip(LINE_COLUMNS, row, strict=True)) for row in rows]
+
+    def _query_lines(
+        self, date, companies, partner_ids=None, move_ids=None, account_type="asset_receivable"
+    ):
+        """:meth:`_fetch_lines` as tuples of LINE_COLUMNS (no dict per row)."""
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
         filters = []
@@ -242,11 +300,12 @@ class RelanceAgedBalance(models.AbstractModel):
                 date=date,
                 company_ids=companies.ids,
                 account_type=account_type,
-                residual=SQL(RESIDUAL_AS_OF_SQL, date=date),
+                late=SQL(LATE_PARTIALS_SQL, date=date),
+                residual=SQL(RESIDUAL_AS_OF_SQL),
                 partner_filter=SQL(" ").join(filters),
             )
         )
-        return self.env.cr.dictfetchall()
+        return self.env.cr.fetchall()
 
     def _fetch_settled_lines(self, date_from, date, companies, account_type, move_types):
         """Lines of ``account_type`` on documents of ``move_types`` settled in full
@@ -264,7 +323,8 @@ class RelanceAgedBalance(models.AbstractModel):
                 company_ids=companies.ids,
                 account_type=account_type,
                 move_types=list(move_types),
-                residual=SQL(RESIDUAL_AS_OF_SQL, date=date),
+                late=SQL(LATE_PARTIALS_SQL, date=date),
+                residual=SQL(RESIDUAL_AS_OF_SQL),
             )
         )
         return self.env.cr.dictfetchall()
@@ -283,28 +343,21 @@ class RelanceAgedBalance(models.AbstractModel):
         """
         if not rows:
             return {}
-        self.env["account.payment"].flush_model()
-        self.env.cr.execute(
-            SQL(IN_PROCESS_SQL, date=date, move_ids=list({row["move_id"] for row in rows}))
-        )
-        payments = {}
-        invoice_due = {}
-        for payment_id, amount, invoice_id, due in self.env.cr.fetchall():
-            payments.setdefault(payment_id, [amount, set()])[1].add(invoice_id)
-            invoice_due[invoice_id] = due
+        payments, invoice_due = self._payments_in_process(date, {row["move_id"] for row in rows})
         if not payments:
             return {}
-        lines = list(rows)
-        known = {row["move_id"] for row in rows}
-        others = {inv for _amount, invoices in payments.values() for inv in invoices} - known
+        wanted = {inv for _amount, invoices in payments.values() for inv in invoices}
+        by_move = defaultdict(list)
+        for line in rows:
+            if line["move_id"] in wanted:
+                by_move[line["move_id"]].append(line)
+        others = wanted - by_move.keys()
         if others:
             # Open items of the other invoices of these payments (another customer of the
             # group, outside the filters): they take their share too.
-            lines += self._fetch_lines(date, companies, move_ids=others)
-        by_move = defaultdict(list)
-        for line in lines:
-            by_move[line["move_id"]].append(line)
-        left = {line["line_id"]: line["residual"] for line in lines}
+            for line in self._fetch_lines(date, companies, move_ids=others):
+                by_move[line["move_id"]].append(line)
+        left = {line["line_id"]: line["residual"] for found in by_move.values() for line in found}
         covered = defaultdict(float)
         for amount, invoices in payments.values():
             available = amount
@@ -326,8 +379,32 @@ class RelanceAgedBalance(models.AbstractModel):
                 covered[line["line_id"]] += part
                 left[line["line_id"]] -= part
                 available -= part
-        currency = companies[:1].currency_id
-        return {line_id: currency.round(value) for line_id, value in covered.items()}
+        rounding = companies[:1].currency_id.rounding
+        return {
+            line_id: float_round(value, precision_rounding=rounding)
+            for line_id, value in covered.items()
+        }
+
+    def _payments_in_process(self, date, move_ids):
+        """({payment id: [amount, {invoice ids}]}, {invoice id: due date}): the payments
+        registered but not booked on ``date`` for any of ``move_ids``, oldest first, each
+        with the customer invoices it is spread over."""
+        self.env["account.payment"].flush_model()
+        self.env["account.move"].flush_model(["move_type", "state", "invoice_date_due", "date"])
+        self.env.cr.execute(SQL(IN_PROCESS_SQL, date=date))
+        found = {}
+        for payment_id, amount, move_id, spread, due in self.env.cr.fetchall():
+            payment = found.setdefault(payment_id, [amount, set(), set()])
+            payment[1].add(move_id)
+            if spread:
+                payment[2].add((move_id, due))
+        payments = {}
+        invoice_due = {}
+        for payment_id, (amount, moves, invoices) in found.items():
+            if invoices and not moves.isdisjoint(move_ids):
+                payments[payment_id] = [amount, {move_id for move_id, _due in invoices}]
+                invoice_due.update(invoices)
+        return payments, invoice_due
 
     def _disputed_moves(self, date, move_ids):
         """Invoices in a dispute open on ``date``: the invoices answer (none unless the
@@ -340,7 +417,12 @@ class RelanceAgedBalance(models.AbstractModel):
         """{invoice id: latest e-invoicing status received by the end of ``date``}."""
         if not move_ids:
             return {}
-        self.env["relance.einvoice.status"].flush_model(["move_id", "status", "date"])
+        self.env["relance.einvoice.status"].flush_model(["move_id", "status", "date", "direction"])
+        # Without e-invoicing, no status at all: spare the look-up of every open invoice.
+        if not self.env.execute_query(
+            SQL("SELECT 1 FROM relance_einvoice_status WHERE direction = 'incoming' LIMIT 1")
+        ):
+            return {}
         rows = self.env.execute_query(
             SQL(
                 """
@@ -368,6 +450,8 @@ class RelanceAgedBalance(models.AbstractModel):
 
     def _add_partner_info(self, partners, companies):
         records = self.env["res.partner"].browse(list(partners)).sudo()
+        # Only these columns: reading a field would load every column of 2,000 partners.
+        records.fetch(["relance_typology_id", "relance_collector_id"])
         # The payer score is the collectors' (its fields' groups), not every reader's.
         scores = self._payer_scores(records, companies) if is_collector(self.env) else {}
         for partner in records:
@@ -386,6 +470,7 @@ class RelanceAgedBalance(models.AbstractModel):
         labels = dict(field["selection"])
         grades = {}
         for company in companies:
+            partners.with_company(company).fetch(["relance_payer_score"])
             for partner in partners.with_company(company):
                 if partner.relance_payer_score:
                     grades.setdefault(partner.id, []).append(
