@@ -29,6 +29,7 @@ TEMPLATE = "relance_avancee/models/mail_template.py"
 EXECUTOR = "relance_avancee/models/relance_executor.py"
 DOCUMENTS = "relance_avancee/models/relance_documents.py"
 DUPLICATES = "relance_avancee/models/account_move_duplicates.py"
+REPORT = "relance_avancee/models/ir_actions_report.py"
 
 # (Odoo model, method, the parameters we pass, our calling file).
 # Names before "*" are passed by position, in this order: they must be Odoo's first
@@ -47,6 +48,9 @@ CALLS = [
     ("mail.template", "_generate_template", ("res_ids", "render_fields"), EXECUTOR),
     ("ir.qweb", "_prepare_environment", ("values",), TEMPLATE),
     ("ir.qweb", "_compile", ("template",), TEMPLATE),
+    # Lighter HTML for the batches of documents: the report stylesheet's bundle
+    ("ir.asset", "_parse_bundle_name", ("bundle_name", "debug_assets"), REPORT),
+    ("ir.qweb", "_get_asset_bundle", ("bundle_name", "*", "css", "js", "rtl"), REPORT),
     # Batched mail path: message_post rebuilt in batches
     ("res.partner", "_message_compute_author", ("*", "raise_on_email"), MAILER),
     ("res.partner", "_mail_get_alias_domains", ("*", "default_company"), MAILER),
@@ -166,6 +170,7 @@ CALLS = [
 # (Odoo model, method we override, our file). Odoo's method must still exist on the
 # model below ours, with the parameters our override declares and passes to super().
 OVERRIDES = [
+    ("ir.actions.report", "_run_wkhtmltopdf", REPORT),
     ("mail.template", "_render_template_qweb", TEMPLATE),
     ("mail.activity", "_action_done", "relance_avancee/models/mail_activity.py"),
     ("account.move", "_post", "relance_avancee/models/account_move_prevention.py"),
@@ -190,6 +195,8 @@ OVERRIDES = [
 
 # (module, function or Class.method, the parameters we pass, our file): same rules as CALLS.
 FUNCTIONS = [
+    ("odoo.addons.base.models.assetsbundle", "AssetsBundle.get_version", ("asset_type",), REPORT),
+    ("odoo.addons.base.models.assetsbundle", "AssetsBundle.css", (), REPORT),
     (
         "odoo.addons.base.models.res_lang",
         "intersperse",

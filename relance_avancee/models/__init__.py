@@ -14,6 +14,7 @@ from . import account_partial_reconcile
 from . import account_partial_reconcile_einvoice
 from . import account_payment
 from . import account_payment_register
+from . import ir_actions_report
 from . import ir_attachment
 from . import mail_thread
 from . import mail_activity
