@@ -55,6 +55,9 @@ ADDON_DIRS = [
 GLUE = "queue_job,relance_avancee_queue_job"
 HASH_KEY = "relance_bench_jobs.source_hash"
 CRON_XMLID = "relance_avancee.ir_cron_relance_daily_run"
+SCORES_JOB = "_relance_job_payer_scores"
+TYPOLOGY_JOB = "_relance_job_typologies"
+PLAN_JOB = "_relance_job_plan"
 ACTION_JOB = "_relance_job_execute"
 DOCUMENTS_JOB = "_relance_job_documents"
 RENDER_JOB = "_relance_job_render"
@@ -455,21 +458,28 @@ def daily_run(server, day, timeout):
     deadline = time.monotonic() + timeout
     while True:
         state = query(db, "SELECT state FROM relance_run WHERE id = %s", [run_id])[0][0]
-        (failed, actions_left) = query(
+        counts = {
+            method: (total, pending)
+            for method, total, pending in query(
+                db,
+                """SELECT method_name, count(*), count(*) FILTER (WHERE state != 'done')
+                     FROM queue_job WHERE relance_run_id = %s GROUP BY method_name""",
+                [run_id],
+            )
+        }
+        failed = query(
             db,
-            """SELECT count(*) FILTER (WHERE state = 'failed'),
-                      count(*) FILTER (WHERE state != 'done' AND method_name = %s)
-                 FROM queue_job WHERE relance_run_id = %s""",
-            [ACTION_JOB, run_id],
-        )[0]
+            "SELECT count(*) FROM queue_job WHERE relance_run_id = %s AND state = 'failed'",
+            [run_id],
+        )[0][0]
         pg.sample()
-        if not actions_left and "ACTIONS" not in cpu:
-            cpu["ACTIONS"] = (0.0, server.cpu_seconds(), pg.seconds())
+        mark_phases(cpu, counts, state == "done", server, pg)
         if state == "done" or failed:
             break
         if time.monotonic() > deadline:
             sys.exit(f"The run {run_id} is not done after {timeout} s (see {server.logfile}).")
         time.sleep(0.5)
+    mark_phases(cpu, counts, True, server, pg)
     cpu["END"] = (0.0, server.cpu_seconds(), pg.seconds())
     if failed:
         sys.exit(f"{failed} jobs of run {run_id} failed (see {server.logfile}).")
@@ -487,19 +497,19 @@ def daily_run(server, day, timeout):
 
     measures.update(
         run_id=run_id,
-        plan=planned - start,
-        entries=marks["result"]["entries"],
+        cron=planned - start,
         cron_cpu=between("START", "PLANNED", 0),
-        plan_pg_cpu=between("START", "PLANNED", 2),
-        actions_cpu=between("PLANNED", "ACTIONS", 1),
-        actions_pg_cpu=between("PLANNED", "ACTIONS", 2),
-        documents_cpu=between("ACTIONS", "END", 1),
-        documents_pg_cpu=between("ACTIONS", "END", 2),
+        cron_pg_cpu=between("START", "PLANNED", 2),
         workers_cpu=between("START", "END", 1),
         postgres_cpu=between("START", "END", 2),
         machine_cpu=machine_busy_seconds() - machine0,
         **run_figures(db, run_id),
     )
+    previous = "PLANNED"
+    for phase in PHASE_ORDER:
+        measures[f"{phase}_cpu"] = between(previous, phase, 1)
+        measures[f"{phase}_pg_cpu"] = between(previous, phase, 2)
+        previous = phase
     measures["other_cpu"] = max(
         measures["machine_cpu"]
         - measures["cron_cpu"]
@@ -510,53 +520,76 @@ def daily_run(server, day, timeout):
     return measures
 
 
-def analyse(jobs, start_utc, planned_utc):
-    """Phases from the jobs' own timestamps (UTC, the same clock as the script's)."""
+# The run's steps on jobs, in order, with the jobs of each (the steps follow one
+# another: each waits for the jobs of the one before).
+PHASES = {
+    SCORES_JOB: "scores",
+    TYPOLOGY_JOB: "typologies",
+    PLAN_JOB: "plans",
+    ACTION_JOB: "plans",
+    DOCUMENTS_JOB: "documents",
+    RENDER_JOB: "documents",
+    CLOSE_JOB: "closing",
+}
+PHASE_ORDER = ("scores", "typologies", "plans", "documents", "closing")
 
-    def of(method):
-        return [job for job in jobs if job[0] == method]
+
+def mark_phases(cpu, counts, finished, server, pg):
+    """The CPU counters at the end of each step: its jobs (``counts``: method ->
+    (jobs, not done)) all done, and the next step's enqueued or the run done."""
+    for index, phase in enumerate(PHASE_ORDER):
+        if phase in cpu:
+            continue
+        if any(counts[m][1] for m in counts if PHASES.get(m) == phase):
+            return
+        later = any(PHASES.get(m) in PHASE_ORDER[index + 1 :] for m in counts)
+        if not (later or finished):
+            return
+        cpu[phase] = (0.0, server.cpu_seconds(), pg.seconds())
+
+
+def analyse(jobs, start_utc, planned_utc):
+    """Steps from the jobs' own timestamps (UTC, the same clock as the script's)."""
+
+    def of(phase):
+        return [job for job in jobs if PHASES.get(job[0]) == phase]
 
     def seconds(a, b):
         return (b - a).total_seconds()
 
-    actions, documents, renders, closes = (
-        of(ACTION_JOB),
-        of(DOCUMENTS_JOB),
-        of(RENDER_JOB),
-        of(CLOSE_JOB),
-    )
-    actions_end = max((job[4] for job in actions), default=planned_utc)
-    documents_end = max((job[4] for job in documents + renders), default=actions_end)
-    close_end = max(job[4] for job in closes)
+    measures = {"jobs": len(jobs)}
+    previous_end = planned_utc
+    for phase in PHASE_ORDER:
+        phase_jobs = of(phase)
+        end = max((job[4] for job in phase_jobs), default=previous_end)
+        measures[phase] = seconds(previous_end, end)
+        measures[f"{phase}_exec"] = [job[5] for job in phase_jobs]
+        measures[f"{phase}_jobs"] = len(phase_jobs)
+        previous_end = end
     latencies = [seconds(job[2], job[3]) for job in jobs if job[2] and job[3]]
-    first_start = min((job[3] for job in actions), default=planned_utc)
-    return {
-        "jobs": len(jobs),
-        "action_jobs": len(actions),
-        "render_jobs": len(renders),
-        "actions": seconds(planned_utc, actions_end),
-        "documents": seconds(actions_end, documents_end),
-        "closing": seconds(documents_end, close_end),
-        "total": seconds(start_utc, close_end),
-        "first_job_delay": seconds(planned_utc, first_start),
-        "action_exec": [job[5] for job in actions],
-        "documents_exec": [job[5] for job in documents],
-        "render_exec": [job[5] for job in renders],
-        "close_exec": [job[5] for job in closes],
-        "dispatch_latency": sum(latencies) / len(latencies) if latencies else 0.0,
-    }
+    measures.update(
+        total=seconds(start_utc, previous_end),
+        dispatch_latency=sum(latencies) / len(latencies) if latencies else 0.0,
+    )
+    return measures
 
 
 def run_figures(db, run_id):
-    executed, customers, documents = query(
+    entries, executed, customers, documents = query(
         db,
-        """SELECT count(*) FILTER (WHERE executed),
+        """SELECT count(*),
+                  count(*) FILTER (WHERE executed),
                   count(DISTINCT partner_id) FILTER (WHERE executed),
                   count(*) FILTER (WHERE document_state = 'done')
              FROM relance_history WHERE run_id = %s""",
         [run_id],
     )[0]
-    return {"executed": executed, "moved_customers": customers, "documents_done": documents}
+    return {
+        "entries": entries,
+        "executed": executed,
+        "moved_customers": customers,
+        "documents_done": documents,
+    }
 
 
 # --- the child processes (the cron, the normal day's choice, populate) --------
@@ -593,8 +626,7 @@ def child_cron(db, day, conf):
         cr.commit()
         print("PLANNED", own_cpu(), flush=True)
         run = env["relance.run"].search([("date", "=", day)], limit=1)
-        entries = env["relance.history"].search_count([("run_id", "=", run.id)])
-    print("RESULT", json.dumps({"run_id": run.id, "entries": entries}), flush=True)
+    print("RESULT", json.dumps({"run_id": run.id}), flush=True)
 
 
 def own_cpu():
@@ -695,49 +727,53 @@ def print_table(population, results, size, normal_days):
     print(f"| step | {head} |")
     print("|---|" + "---:|" * len(slots))
     rows = [
-        ("planning (cron, serial)", lambda m: f"{m['plan']:.1f} s"),
-        ("actions (jobs of 200 customers)", lambda m: f"{m['actions']:.1f} s"),
-        ("documents (jobs of 50)", lambda m: f"{m['documents']:.1f} s"),
-        ("closing", lambda m: f"{m['closing']:.1f} s"),
+        ("cron (starts the run, lists the customers to grade, enqueues)", "cron"),
+        ("payer scores (jobs of 1,000 customers)", "scores"),
+        ("typology rules, customers to plan listed (one job)", "typologies"),
+        ("planning and actions (jobs of 200 customers)", "plans"),
+        ("documents (jobs of 50)", "documents"),
+        ("closing", "closing"),
+    ]
+    lines = [(label, lambda m, k=key: f"{m[k]:.1f} s") for label, key in rows]
+    lines += [
         ("**total wall time**", lambda m: f"**{m['total']:.1f} s**"),
         ("history entries / executed", lambda m: f"{m['entries']:,} / {m['executed']:,}"),
         ("customers moved", lambda m: f"{m['moved_customers']:,}"),
         ("documents rendered", lambda m: f"{m['documents_done']:,}"),
-        ("jobs (actions + documents + renders + close)", lambda m: f"{m['jobs']}"),
-        ("action job exec: mean / max (count)", lambda m: fmt_exec(m["action_exec"])),
-        ("render job exec: mean / max (count)", lambda m: fmt_exec(m["render_exec"])),
-        (
-            "documents + close job exec",
-            lambda m: f"{sum(m['documents_exec']) + sum(m['close_exec']):.2f} s",
-        ),
-        (
-            "first job started after the cron returned (< 0: at its commit)",
-            lambda m: f"{m['first_job_delay']:.2f} s",
-        ),
+        ("jobs", lambda m: f"{m['jobs']}"),
+    ]
+    for phase in ("scores", "plans", "documents"):
+        lines.append(
+            (f"{phase} job exec: mean / max (count)", lambda m, p=phase: fmt_exec(m[f"{p}_exec"]))
+        )
+    lines.append(
         (
             "dispatch latency (enqueued to started), mean",
             lambda m: f"{m['dispatch_latency'] * 1000:.0f} ms",
-        ),
+        )
+    )
+    lines.append(
         (
-            "CPU planning: cron process + PostgreSQL",
-            lambda m: f"{m['cron_cpu']:.1f} + {m['plan_pg_cpu']:.1f} s",
-        ),
-        (
-            "CPU actions: Odoo server + PostgreSQL",
-            lambda m: f"{m['actions_cpu']:.1f} + {m['actions_pg_cpu']:.1f} s",
-        ),
-        (
-            "CPU documents and closing: Odoo server (wkhtmltopdf included) + PostgreSQL",
-            lambda m: f"{m['documents_cpu']:.1f} + {m['documents_pg_cpu']:.1f} s",
-        ),
+            "CPU cron: its process + PostgreSQL",
+            lambda m: f"{m['cron_cpu']:.1f} + {m['cron_pg_cpu']:.1f} s",
+        )
+    )
+    for phase in PHASE_ORDER:
+        lines.append(
+            (
+                f"CPU {phase}: Odoo server (wkhtmltopdf included) + PostgreSQL",
+                lambda m, p=phase: f"{m[p + '_cpu']:.1f} + {m[p + '_pg_cpu']:.1f} s",
+            )
+        )
+    lines.append(
         (
             "CPU of other processes on the machine meanwhile (noise)",
             lambda m: f"{m['other_cpu']:.1f} s",
-        ),
-    ]
+        )
+    )
     for phase, title in (("first", "first run"), ("normal", "normal day")):
         print(f"| **{title}** |" + " |" * len(slots))
-        for label, cell in rows:
+        for label, cell in lines:
             print(f"| {label} | " + " | ".join(cell(results[s][phase]) for s in slots) + " |")
 
 
@@ -759,50 +795,53 @@ class Model:
                 return min(function(slots, first, normal, basis) for slots, first, normal in runs)
 
             plan_a, plan_b = self._planning(
-                best(lambda s, f, n, b: self.plan_seconds(f, b)),
-                best(lambda s, f, n, b: self.plan_seconds(n, b)),
+                best(lambda s, f, n, b: self.work(f, b, "plans")),
+                best(lambda s, f, n, b: self.work(n, b, "plans")),
                 runs[0][1]["entries"],
                 runs[0][2]["entries"],
                 invoices,
             )
             self.costs[basis] = {
+                "serial": best(lambda s, f, n, b: self.serial_seconds(f, b)) / invoices,
+                "score": best(lambda s, f, n, b: self.work(f, b, "scores")) / customers,
                 "plan_a": plan_a,
                 "plan_b": plan_b,
-                "entry": best(lambda s, f, n, b: self.action_seconds(f, b) / max(f["executed"], 1)),
                 "document": best(
-                    lambda s, f, n, b: self.document_seconds(f, b) / max(f["documents_done"], 1)
+                    lambda s, f, n, b: self.work(f, b, "documents") / max(f["documents_done"], 1)
                 ),
-                # Per job, the wall time beyond its work: dispatch, the documents job.
+                # Per job, the wall time beyond its work: dispatch, waiting.
                 "job": best(lambda s, f, n, b: self.overhead_per_job(s, f)),
-                "closing": best(lambda s, f, n, b: sum(f["close_exec"])),
+                "closing": best(lambda s, f, n, b: self.work(f, b, "closing")),
             }
         first, normal = runs[0][1], runs[0][2]
-        self.first_entries_per_customer = first["executed"] / customers
+        self.first_entries_per_customer = first["entries"] / customers
         self.first_documents_per_customer = first["documents_done"] / customers
         moved = max(normal["moved_customers"], 1)
-        self.normal_entries_per_moved = normal["executed"] / moved
+        self.normal_entries_per_moved = normal["entries"] / moved
         self.normal_documents_per_moved = normal["documents_done"] / moved
         self.efficiency = self._efficiency(results)
 
     @staticmethod
-    def plan_seconds(m, basis):
-        return m["cron_cpu"] + m["plan_pg_cpu"] if basis == "cpu" else m["plan"]
-
-    @staticmethod
-    def action_seconds(m, basis):
-        return m["actions_cpu"] + m["actions_pg_cpu"] if basis == "cpu" else sum(m["action_exec"])
-
-    @staticmethod
-    def document_seconds(m, basis):
+    def work(m, basis, phase):
+        """The work of a step: CPU of Odoo and PostgreSQL, or its jobs' execution time."""
         if basis == "cpu":
-            return m["documents_cpu"] + m["documents_pg_cpu"]
-        return sum(m["render_exec"])
+            return m[f"{phase}_cpu"] + m[f"{phase}_pg_cpu"]
+        return sum(m[f"{phase}_exec"])
+
+    @classmethod
+    def serial_seconds(cls, m, basis):
+        """What does not divide among the slots: the cron and the typology job."""
+        if basis == "cpu":
+            return m["cron_cpu"] + m["cron_pg_cpu"] + cls.work(m, basis, "typologies")
+        return m["cron"] + cls.work(m, basis, "typologies")
 
     @staticmethod
     def overhead_per_job(slots, m):
-        wall = m["actions"] + m["documents"]
-        work = sum(m["action_exec"]) + sum(m["render_exec"]) + sum(m["documents_exec"])
-        return max(wall * slots - work, 0.0) / max(m["action_jobs"] + m["render_jobs"], 1)
+        parallel = ("scores", "plans", "documents")
+        wall = sum(m[phase] for phase in parallel)
+        work = sum(sum(m[f"{phase}_exec"]) for phase in parallel)
+        jobs = sum(m[f"{phase}_jobs"] for phase in parallel)
+        return max(wall * slots - work, 0.0) / max(jobs, 1)
 
     @staticmethod
     def _planning(first, normal, e1, e2, invoices):
@@ -816,25 +855,37 @@ class Model:
 
     @staticmethod
     def _efficiency(results):
-        """Throughput of the parallel phases at S2 slots over S2/S1 x that at S1."""
+        """Throughput of the parallel steps at S2 slots over S2/S1 x that at S1."""
         if len(results) < 2:
             return None
         s1, s2 = min(results), max(results)
 
         def throughput(s):
             m = results[s]["first"]
-            return (m["executed"] + m["documents_done"]) / (m["actions"] + m["documents"])
+            return 1.0 / (m["scores"] + m["plans"] + m["documents"])
 
         return throughput(s2) / throughput(s1) / (s2 / s1)
 
-    def project(self, basis, slots, customers, entries, documents, efficiency=1.0):
-        """Planning (serial), the jobs (divided among the slots), closing."""
+    def project(self, basis, slots, moving, entries, documents, efficiency=1.0):
+        """Serial part (the cron, the typology job, closing) and the jobs (divided
+        among the slots). Every customer is graded and every open invoice decided
+        each day; only the moving customers get entries and documents."""
         cost = self.costs[basis]
-        plan = cost["plan_a"] * TARGET_INVOICES + cost["plan_b"] * entries
-        jobs = math.ceil(customers / CUSTOMERS_PER_JOB) + math.ceil(documents / DOCUMENTS_PER_JOB)
-        work = entries * cost["entry"] + documents * cost["document"] + jobs * cost["job"]
+        serial = cost["serial"] * TARGET_INVOICES + cost["closing"]
+        jobs = (
+            math.ceil(TARGET_CUSTOMERS / (CUSTOMERS_PER_JOB * 5))
+            + math.ceil(TARGET_CUSTOMERS / CUSTOMERS_PER_JOB)
+            + math.ceil(documents / DOCUMENTS_PER_JOB)
+        )
+        work = (
+            TARGET_CUSTOMERS * cost["score"]
+            + TARGET_INVOICES * cost["plan_a"]
+            + entries * cost["plan_b"]
+            + documents * cost["document"]
+            + jobs * cost["job"]
+        )
         parallel = work / (slots * efficiency)
-        return plan, parallel, plan + parallel + cost["closing"]
+        return serial, parallel, serial + parallel
 
 
 def print_projection(population, results):
@@ -857,9 +908,10 @@ def print_projection(population, results):
     print("|---|---:|---:|")
     cpu, wall = model.costs["cpu"], model.costs["wall"]
     for label, key, scale, unit in (
-        ("planning, serial in the cron: a per open invoice", "plan_a", 1000, "ms"),
-        ("planning: b per history entry", "plan_b", 1000, "ms"),
-        ("actions, per executed entry (jobs of 200 customers)", "entry", 1000, "ms"),
+        ("serial (cron, typology job), per open invoice", "serial", 1000, "ms"),
+        ("payer scores, per customer (jobs)", "score", 1000, "ms"),
+        ("planning and actions: a per open invoice (jobs)", "plan_a", 1000, "ms"),
+        ("planning and actions: b per history entry (jobs)", "plan_b", 1000, "ms"),
         ("documents, per document (jobs of 50)", "document", 1000, "ms"),
         ("coordination, per job (dispatch, dependencies)", "job", 1, "s"),
         ("closing job", "closing", 1, "s"),
@@ -880,14 +932,14 @@ def print_projection(population, results):
             f"{model.efficiency:.0%}."
         )
     print(
-        "\nFormula: run = a x invoices + b x entries (serial, the cron) + (entries x cost per "
-        "entry + documents x cost per document + jobs x coordination) / (slots x efficiency) "
-        "+ closing\n"
+        "\nFormula: run = serial x invoices + closing + (customers x score + a x invoices "
+        "+ b x entries + documents x cost per document + jobs x coordination) "
+        "/ (slots x efficiency)\n"
     )
     variants = [("CPU, dedicated cores", "cpu", 1.0), ("wall, this machine", "wall", 1.0)]
     if model.efficiency is not None:
         variants.append((f"wall x {model.efficiency:.0%} efficiency", "wall", model.efficiency))
-    print("| run | slots | basis | planning | jobs | total | target | met |")
+    print("| run | slots | basis | serial | jobs | total | target | met |")
     print("|---|---:|---|---:|---:|---:|---:|---|")
     for title, (moved, entries, documents), target in (
         ("first run", first, TARGET_FIRST_RUN),
@@ -895,21 +947,21 @@ def print_projection(population, results):
     ):
         for slots in (4, 8):
             for label, basis, efficiency in variants:
-                plan, parallel, total = model.project(
+                serial, parallel, total = model.project(
                     basis, slots, moved, entries, documents, efficiency
                 )
                 print(
-                    f"| {title} | {slots} | {label} | {plan / 60:.1f} min "
+                    f"| {title} | {slots} | {label} | {serial / 60:.1f} min "
                     f"| {parallel / 60:.1f} min | **{total / 60:.1f} min** "
                     f"| {target / 60:.0f} min | {'yes' if total <= target else 'no'} |"
                 )
     print(
         "\nAssumptions: one core per job slot, PostgreSQL on cores of its own (the CPU basis: "
         "each process's CPU time is its wall time on a free core), costs linear in the open "
-        "invoices (planning) and in the entries and documents (jobs), as bench/bench.py's growth "
-        "per unit shows up to 20,000; the planning runs in the one cron process and does not "
-        "divide among the slots. The wall basis carries this machine's contention (2 cores for "
-        "Odoo, PostgreSQL, wkhtmltopdf and other work): a pessimistic bound."
+        "invoices and customers (scores, decisions) and in the entries and documents (jobs), "
+        "as bench/bench.py's growth per unit shows up to 20,000; the cron and the typology job "
+        "do not divide among the slots. The wall basis carries this machine's contention "
+        "(2 cores for Odoo, PostgreSQL, wkhtmltopdf and other work): a pessimistic bound."
     )
 
 
@@ -991,10 +1043,10 @@ def main():
 
 
 def summary(m):
+    steps = ", ".join(f"{phase} {m[phase]:.1f} s" for phase in ("cron", *PHASE_ORDER))
     return (
-        f"plan {m['plan']:.1f} s, actions {m['actions']:.1f} s, documents {m['documents']:.1f} s, "
-        f"closing {m['closing']:.1f} s, total {m['total']:.1f} s, {m['jobs']} jobs, "
-        f"{m['executed']} entries, {m['documents_done']} documents"
+        f"{steps}, total {m['total']:.1f} s, {m['jobs']} jobs, "
+        f"{m['entries']} entries, {m['documents_done']} documents"
     )
 
 

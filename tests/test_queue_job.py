@@ -9,6 +9,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import common as odoo_test_common
 from odoo.tools import mute_logger
 
@@ -21,9 +22,10 @@ if not hasattr(odoo_test_common, "SETATTR_SOURCES"):
 
 try:
     from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
+    from odoo.addons.queue_job.job import Job
     from odoo.addons.queue_job.tests.common import trap_jobs
 except ImportError:  # queue_job is not installed: these tests are skipped (conftest.py)
-    FailedJobError = RetryableJobError = trap_jobs = None
+    FailedJobError = RetryableJobError = Job = trap_jobs = None
 
 TODAY = date(2026, 2, 10)
 
@@ -65,45 +67,99 @@ class TestRunOnJobs(RelanceCase):
         ]
 
     def _customers_of(self, job):
-        return self.env["relance.history"].browse(job.args[0]).partner_id
+        return self.env["res.partner"].browse(job.args[0])
 
     def _cron(self, trap):
-        """The daily cron with two customers per job; returns today's run and its
-        trapped execution jobs, in the run's order of the customers."""
+        """The daily cron with two customers per planning job; its payer scores' and
+        typology rules' jobs performed, returns today's run and its trapped planning
+        jobs, in the order of their customers."""
         self.assertEqual(self.env["relance.run"]._cron_daily_run(batch_size=2), 0)
         run = self._run_of_today()
-        order = run._pending_entries().ids
-        jobs = trap._filtered_enqueued_jobs(run._relance_job_execute)
-        return run, sorted(jobs, key=lambda job: order.index(job.args[0][0]))
+        trap.assert_jobs_count(1, only=run._relance_job_typologies)
+        trap.assert_jobs_count(0, only=run._relance_job_plan)
+        trap.perform_enqueued_jobs()
+        jobs = trap._filtered_enqueued_jobs(run._relance_job_plan)
+        return run, sorted(jobs, key=lambda job: job.args[0][0])
+
+    def _entries(self, run):
+        """What a run decided, comparable between two runs of the same data."""
+        return sorted(
+            (
+                entry.partner_id.id,
+                entry.level_id.id,
+                entry.channel,
+                tuple(sorted(entry.move_ids.ids)),
+                tuple(
+                    sorted(
+                        (line.move_id.id, line.level_id.id, line.amount) for line in entry.line_ids
+                    )
+                ),
+                entry.amount_due,
+                entry.state,
+                entry.executed,
+                entry.to_validate,
+                entry.document_state,
+            )
+            for entry in run.history_ids
+        )
+
+    def test_cron_grades_in_jobs_then_applies_the_typology_rules(self):
+        self.company.relance_typology_rules_in_run = True
+        with trap_jobs() as trap:
+            self.env["relance.run"]._cron_daily_run(batch_size=2)
+            run = self._run_of_today()
+            self.assertEqual(run.state, "running")
+            # Five customers to grade, ten per job (five times the planning's batch).
+            trap.assert_enqueued_job(
+                run._relance_job_payer_scores,
+                args=(self.customers.ids,),
+                properties={"channel": "root.relance", "max_retries": 5},
+            )
+            trap.assert_enqueued_job(run._relance_job_typologies, args=(2,))
+            self.assertEqual(
+                len({job.graph_uuid for job in trap.enqueued_jobs}),
+                1,
+                "one graph: the typology rules wait for the payer scores",
+            )
+            self.assertFalse(any(self.customers.sudo().mapped("relance_payer_score_date")))
+            rules = type(self.env["relance.typology.rule"])
+            with patch.object(rules, "_relance_apply_rules", autospec=True) as apply_rules:
+                trap.perform_enqueued_jobs()
+            apply_rules.assert_called_once()
+            self.assertEqual(set(self.customers.sudo().mapped("relance_payer_score_date")), {TODAY})
+            self.assertTrue(all(self.customers.sudo().mapped("relance_payer_score")))
+            trap.assert_jobs_count(3, only=run._relance_job_plan)
+            trap.assert_jobs_count(1, only=run._relance_job_documents)
 
     def test_cron_plans_then_jobs_carry_out_render_and_close(self):
         with trap_jobs() as trap, self.mock_mail_gateway():
             run, jobs = self._cron(trap)
             self.assertEqual(run.state, "running")
-            self.assertEqual(len(run.history_ids), 5, "all planned by the cron")
-            self.assertFalse(run.history_ids.filtered("executed"), "nothing sent by the cron")
+            self.assertFalse(run.history_ids, "the cron plans no customer: the jobs do")
             self.assertFalse(self._new_mails)
-            # One job per two customers, with all the planned actions of its customers.
-            entries = run._pending_entries()
-            self.assertEqual(len(entries), 5)
+            # One job per two customers holding candidate invoices.
             self.assertEqual(
-                [job.args[0] for job in jobs], [entries[:2].ids, entries[2:4].ids, entries[4:].ids]
+                [job.args[0] for job in jobs],
+                [self.customers[:2].ids, self.customers[2:4].ids, self.customers[4:].ids],
             )
             trap.assert_enqueued_job(
-                run._relance_job_execute,
-                args=(entries[:2].ids,),
+                run._relance_job_plan,
+                args=(self.customers[:2].ids,),
                 properties={"channel": "root.relance", "max_retries": 5},
             )
+            trap.assert_jobs_count(3, only=run._relance_job_plan)
+            trap.assert_jobs_count(0, only=run._relance_job_execute)
             trap.assert_jobs_count(1, only=run._relance_job_documents)
             self.assertEqual(
                 len({job.graph_uuid for job in trap.enqueued_jobs}),
                 1,
-                "one graph: the documents' job waits for the customers' jobs",
+                "one graph: the documents' job waits for the planning jobs",
             )
-            self.assertTrue(jobs[0].identity_key.startswith(f"relance.run-{run.id}-execute-"))
+            self.assertTrue(jobs[0].identity_key.startswith(f"relance.run-{run.id}-plan-"))
             self.assertEqual(len({job.identity_key for job in jobs}), 3, "one key per batch")
 
             trap.perform_enqueued_jobs()
+            self.assertEqual(len(run.history_ids), 5, "planned by the jobs")
             self.assertTrue(all(run.history_ids.mapped("executed")))
             self.assertEqual(set(run.history_ids.mapped("document_state")), {"pending"})
             self.assertEqual(run.state, "running", "documents are still to render")
@@ -117,13 +173,15 @@ class TestRunOnJobs(RelanceCase):
         self.assertEqual(run.state, "done", "closed by the last job")
         self.assertEqual(self._mails_per_customer(), [1] * 5)
 
-    def test_a_job_performed_twice_sends_nothing_twice(self):
+    def test_a_job_performed_twice_plans_and_sends_nothing_twice(self):
         with trap_jobs() as trap, self.mock_mail_gateway():
             run, jobs = self._cron(trap)
             first = jobs[0]
-            first.perform()
-            again = run._relance_job_execute(first.args[0])
-            self.assertIn(f"0 of {len(first.args[0])} actions", again)
+            self.assertIn("2 actions planned, 2 of 2 carried out", first.perform())
+            self.assertEqual(run.history_ids.partner_id, self._customers_of(first))
+            again = run._relance_job_plan(first.args[0])
+            self.assertIn("0 actions planned, 0 of 0 carried out", again)
+            self.assertEqual(len(run.history_ids), 2)
             # Every job performed twice (a duplicate, a retry after its work was done).
             for job in jobs:
                 job.perform()
@@ -139,13 +197,13 @@ class TestRunOnJobs(RelanceCase):
             jobs = self.env["queue.job"].sudo().search([("relance_run_id", "=", run.id)])
             self.assertEqual(
                 sorted(jobs.mapped("method_name")),
-                ["_relance_job_documents"] + ["_relance_job_execute"] * 3,
+                ["_relance_job_payer_scores", "_relance_job_typologies"],
             )
             self.assertEqual(set(jobs.mapped("channel")), {"root.relance"})
-            self.assertEqual(run.job_count, 4)
-            self.assertEqual(run.job_message, "Jobs waiting or running on the job workers: 4.")
+            self.assertEqual(run.job_count, 2)
+            self.assertEqual(run.job_message, "Jobs waiting or running on the job workers: 2.")
             # Enqueued again (a cron called again for another company): the same jobs.
-            run._relance_enqueue(batch_size=2)
+            run._relance_enqueue_payer_scores(batch_size=2)
             self.env["relance.run"]._cron_daily_run(batch_size=2)
         self.assertEqual(
             self.env["queue.job"].sudo().search([("relance_run_id", "=", run.id)]),
@@ -153,7 +211,10 @@ class TestRunOnJobs(RelanceCase):
             "no duplicate",
         )
         self.assertEqual(run.state, "running")
-        self.assertFalse(run.history_ids.filtered("executed"))
+        self.assertFalse(run.history_ids)
+        # While its planning jobs wait, the run is not started by hand as well.
+        with self.assertRaisesRegex(UserError, "being planned by the job workers"):
+            run.action_run()
 
     def test_failure_is_retried_with_backoff_then_shows_on_the_run(self):
         executor = type(self.env["relance.executor"])
@@ -173,7 +234,7 @@ class TestRunOnJobs(RelanceCase):
                 job.retry = 4
                 with self.assertRaises(FailedJobError):
                     job.perform()
-            self.assertFalse(run.history_ids.filtered("executed"))
+            self.assertFalse(run.history_ids, "rolled back with the job's transaction")
             job.perform()  # requeued by an administrator once the cause is fixed
         done = self._customers_of(job)
         self.assertEqual(run.history_ids.filtered("executed").partner_id, done)
@@ -185,7 +246,7 @@ class TestRunOnJobs(RelanceCase):
             self.env["relance.run"]._cron_daily_run(batch_size=2)
         run = self._run_of_today()
         jobs = self.env["queue.job"].sudo().search([("relance_run_id", "=", run.id)])
-        jobs.filtered(lambda j: j.method_name == "_relance_job_execute")[:1].write(
+        jobs.filtered(lambda j: j.method_name == "_relance_job_payer_scores").write(
             {"state": "failed", "exc_info": "connection lost"}
         )
         self.assertEqual(run.job_failed_count, 1)
@@ -199,15 +260,56 @@ class TestRunOnJobs(RelanceCase):
             "the cron waits for the failed job to be requeued",
         )
 
+    def _perform_stored(self, records):
+        """Perform stored jobs as the job runner would, done once performed."""
+        for record in records:
+            job = Job.load(self.env, record.uuid)
+            job.perform()
+            job.set_done()
+            job.store()
+
+    def test_failed_planning_job_shows_on_the_run_which_stays_running(self):
+        with self.mock_mail_gateway():
+            self.env["relance.run"]._cron_daily_run(batch_size=2)
+            run = self._run_of_today()
+            queue = self.env["queue.job"].sudo()
+            self._perform_stored(queue.search([("relance_run_id", "=", run.id)], order="id"))
+            plans = queue.search(
+                [("relance_run_id", "=", run.id), ("method_name", "=", "_relance_job_plan")],
+                order="id",
+            )
+            self.assertEqual(len(plans), 3)
+            documents = queue.search(
+                [("relance_run_id", "=", run.id), ("method_name", "=", "_relance_job_documents")]
+            )
+            self.assertEqual(documents.state, "wait_dependencies")
+            failed = plans[0]
+            failed.write({"state": "failed", "exc_info": "connection lost"})
+            self._perform_stored(plans - failed)
+            self.assertEqual(run.job_failed_count, 1)
+            self.assertIn("Jobs failed after their retries: 1.", run.job_message)
+            self.assertEqual(run.state, "running")
+            self.assertEqual(documents.state, "wait_dependencies", "waits for every plan")
+            jobs = queue.search([("relance_run_id", "=", run.id)])
+            self.env["relance.run"]._cron_daily_run(batch_size=2)
+            self.assertEqual(queue.search([("relance_run_id", "=", run.id)]), jobs)
+        unplanned = self.customers.browse(failed.args[0])
+        self.assertEqual(len(unplanned), 2)
+        self.assertEqual(run.history_ids.partner_id, self.customers - unplanned)
+        self.assertEqual(self._mails_per_customer(unplanned), [0, 0])
+        self.assertEqual(self._mails_per_customer(self.customers - unplanned), [1, 1, 1])
+
     def test_closing_enqueues_what_is_left_and_waits_for_the_lock(self):
         with trap_jobs() as trap, self.mock_mail_gateway():
             run, jobs = self._cron(trap)
             jobs[0].perform()
-            # A job set done by hand before its work was: the closing enqueues it again.
+            # Actions planned but not carried out (planned by an earlier call of the
+            # day): the closing enqueues them.
+            left = run._plan_customers(self._customers_of(jobs[1]))
             run._relance_job_close()
             self.assertEqual(run.state, "running")
-            self.assertEqual(trap.jobs_count(only=run._relance_job_execute), 4)
-            trap.assert_enqueued_job(run._relance_job_execute, args=(run._pending_entries().ids,))
+            self.assertEqual(trap.jobs_count(only=run._relance_job_execute), 1)
+            trap.assert_enqueued_job(run._relance_job_execute, args=(left.ids,))
             # The run's lock is held (a run started by hand): the closing tries later.
             with (
                 run._lock(),
@@ -233,3 +335,59 @@ class TestRunOnJobs(RelanceCase):
             trap.assert_jobs_count(0)
         self.assertEqual(self._run_of_today().state, "done")
         self.assertEqual(self._mails_per_customer(), [1] * 5)
+
+    def test_same_results_as_the_run_without_jobs(self):
+        """Customers at several levels, several invoices, a partial payment, an
+        action to validate, a hand-over to litigation: the run on jobs decides and
+        carries out what the run without jobs does, to the cent."""
+        levels = self.standard_plan.level_ids.sorted("sequence")
+        self.make_invoice(self.customers[0], "2026-01-20", 250.0)
+        self.pay(self.customers[1].invoice_ids, 40.0, "2026-02-05")
+        self.customers[2].invoice_ids.write(
+            {"relance_level_id": levels[1].id, "relance_last_date": "2026-02-01"}
+        )
+        self.make_invoice(self.customers[3], "2025-12-01", 700.0).write(
+            {"relance_level_id": levels[3].id, "relance_last_date": "2026-01-15"}
+        )
+        self.make_invoice(self.customers[4], "2026-01-10", 80.0).write(
+            {"relance_level_id": levels[1].id, "relance_last_date": "2026-01-30"}
+        )
+        self.make_invoice(self.customer, "2026-01-05", 1234.56).write(
+            {"relance_level_id": levels[2].id, "relance_last_date": "2026-01-25"}
+        )
+        self.make_invoice(self.customer, "2026-02-20", 99.0)  # not due yet
+        caller = self.env["res.partner"].create(
+            {"name": "Caller", "email": "caller@example.com", "relance_plan_id": self.phone_plan.id}
+        )
+        self.make_invoice(caller, "2026-01-15", 321.0)
+        everyone = self.customers | self.customer | caller
+
+        class Undo(Exception):
+            pass
+
+        try:
+            with self.env.cr.savepoint(), self.mock_mail_gateway():
+                self.company.relance_queue_job = False
+                self.env["relance.run"]._cron_daily_run(batch_size=2)
+                reference = self._entries(self._run_of_today())
+                reference_mails = self._mails_per_customer(everyone)
+                raise Undo
+        except Undo:
+            self.env.invalidate_all()
+        self.assertFalse(self._run_of_today())
+        self.assertTrue(self.company.relance_queue_job)
+        self.assertEqual(
+            {entry[2] for entry in reference},
+            {"email", "phone", "formal_notice", "litigation"},
+            "the data covers several channels",
+        )
+        self.assertIn(True, [entry[8] for entry in reference], "and an action to validate")
+
+        with trap_jobs() as trap, self.mock_mail_gateway():
+            run, jobs = self._cron(trap)
+            self.assertEqual(len(jobs), 4, "7 customers, 2 per job")
+            trap.perform_enqueued_jobs()  # planning and actions, then the documents' job
+            trap.perform_enqueued_jobs()  # documents, then the closing
+            self.assertEqual(run.state, "done")
+            self.assertEqual(self._entries(run), reference)
+            self.assertEqual(self._mails_per_customer(everyone), reference_mails)

@@ -253,21 +253,50 @@ class RelanceRun(models.Model):
 
     def _plan(self):
         """Turn today's decisions into planned history entries (idempotent)."""
+        self._plan_company()
+        self._plan_customers()
+        self._plan_credit_reconciliation()
+
+    def _plan_company(self):
+        """The planning's company-wide steps, before any customer's decisions."""
+        if self._plan_start():  # once a day: payer scores, then typology rules
+            self._plan_payer_scores()
+            self._plan_typologies()
+
+    def _plan_start(self):
+        """The run is running, broken promises noted; True the first time of the day."""
         first = self.state == "draft"
         self._set_state("running")
         self._note_broken_promises()
-        if first:  # once a day: the customers' payer scores, broken promises included
-            self.env["res.partner"].sudo()._relance_compute_payer_scores(self.company_id, self.date)
-            # The typology rules read the scores; the plans read the typologies.
-            self.env["relance.typology.rule"]._relance_apply_rules(self.company_id, self.date)
-        decisions = self._engine()._compute_decisions(self.company_id, self.date)
+        return first
+
+    def _plan_payer_scores(self, partners=None):
+        """The payer scores of these customers (all when None), broken promises included."""
+        if partners is not None and not partners:
+            return
+        customers = partners if partners is not None else self.env["res.partner"]
+        customers.sudo()._relance_compute_payer_scores(self.company_id, self.date)
+
+    def _plan_typologies(self):
+        """The typology rules read the scores; the plans read the typologies."""
+        self.env["relance.typology.rule"]._relance_apply_rules(self.company_id, self.date)
+
+    def _plan_customers(self, partners=None):
+        """Planned history entries for the decisions of these customers (all when
+        None); invoices already in a planned action are not decided again."""
+        if partners is not None and not partners:
+            return self.env["relance.history"].sudo()
+        decisions = self._engine()._compute_decisions(self.company_id, self.date, partners)
         # Planned by the engine, whoever starts the run.
         planned = (
             self.env["relance.history"].sudo().create([self._history_values(d) for d in decisions])
         )
         # Actions waiting for a collector put their customer on today's worklist.
         self._refresh_partners(planned.filtered("to_validate").partner_id.with_env(self.env))
-        # Credits the engine netted should be reconciled in the books too.
+        return planned
+
+    def _plan_credit_reconciliation(self):
+        """Credits the engine netted should be reconciled in the books too."""
         self.env["res.partner"].with_company(
             self.company_id
         )._relance_schedule_credit_reconciliation(self.company_id)
@@ -343,16 +372,17 @@ class RelanceRun(models.Model):
         else:
             progress["done"] += done
 
-    def _pending_entries(self):
-        return self.env["relance.history"].search(
-            [
-                ("run_id", "=", self.id),
-                ("state", "=", "planned"),
-                ("executed", "=", False),
-                ("to_validate", "=", False),
-            ],
-            order="partner_id, id",
-        )
+    def _pending_entries(self, partners=None):
+        """The run's actions still to carry out (of these customers)."""
+        domain = [
+            ("run_id", "=", self.id),
+            ("state", "=", "planned"),
+            ("executed", "=", False),
+            ("to_validate", "=", False),
+        ]
+        if partners is not None:
+            domain.append(("partner_id", "in", partners.ids))
+        return self.env["relance.history"].search(domain, order="partner_id, id")
 
     def _refresh_partners(self, partners):
         partners.with_company(self.company_id)._relance_refresh_state(self.date)

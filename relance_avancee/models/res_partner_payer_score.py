@@ -141,7 +141,7 @@ class ResPartner(models.Model):
         before ``date``, or graded before, when called on an empty recordset) in
         ``company`` and store grade and inputs. Returns the ids graded or cleared."""
         date = date or fields.Date.context_today(self.with_company(company))
-        start = date - relativedelta(years=1)
+        start = self._relance_payer_score_start(date)
         partner_ids = self._relance_payer_score_partner_ids(company, start, date)
         if not partner_ids:
             return []
@@ -173,6 +173,17 @@ class ResPartner(models.Model):
             }
         self._relance_store_payer_scores(company, rows)
         return partner_ids
+
+    @api.model
+    def _relance_payer_score_start(self, date):
+        """The first day of the year a grade on ``date`` looks at."""
+        return date - relativedelta(years=1)
+
+    def _relance_customers_to_grade(self, company, date):
+        """The ids ``_relance_compute_payer_scores`` grades on ``date`` (job batches)."""
+        return self._relance_payer_score_partner_ids(
+            company, self._relance_payer_score_start(date), date
+        )
 
     def _relance_payer_score_partner_ids(self, company, start, date):
         """Commercial partners to grade: these ones, or every customer with an invoice

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from psycopg2 import OperationalError
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.delay import chain, group
@@ -21,16 +22,24 @@ CHANNEL = "root.relance"
 MAX_RETRIES = 5
 # States of a job that will still run by itself.
 LIVE_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
+# The jobs that plan the run: while one of them lives, the run is not started by hand.
+PLANNING_JOBS = ("_relance_job_payer_scores", "_relance_job_typologies", "_relance_job_plan")
+# Customers graded by one payer scores' job, per customer of a planning job.
+SCORE_BATCH_FACTOR = 5
 
 
 class RelanceRun(models.Model):
     """The daily run on queue_job's job workers, for the companies that ask for it.
 
-    The cron plans the run as without jobs (history entries in state planned), then
-    enqueues one job per batch of customers, then one job that enqueues one job per
-    batch of documents, then a last job that closes the run. Each job re-reads what
-    is still to do: a retried or duplicated job never sends anything twice. A run
-    started by hand (Run button) is carried out at once, as without this addon.
+    The cron notes the broken promises and enqueues one job per batch of customers
+    to grade (payer scores), then a job that applies the typology rules (they read
+    the scores) and enqueues one job per batch of the customers holding candidate
+    invoices, which plans and carries out their actions (the plans read the
+    typologies), then one job that enqueues one job per batch of documents, then a
+    last job that closes the run.
+    Each job re-reads what is still to do: a retried or duplicated job never plans
+    nor sends anything twice. A run started by hand (Run button) is carried out at
+    once, as without this addon, unless the run's planning jobs are under way.
     """
 
     _inherit = "relance.run"
@@ -80,6 +89,14 @@ class RelanceRun(models.Model):
         self, commit=False, batch_size=BATCH_SIZE, max_batches=None, progress=None, render=True
     ):
         if not (self.env.context.get("relance_daily_cron") and self.company_id.relance_queue_job):
+            if self._relance_jobs_in(LIVE_JOB_STATES, PLANNING_JOBS):
+                raise UserError(
+                    _(
+                        "The dunning run %s is being planned by the job workers. "
+                        "Wait for its jobs to finish.",
+                        self.name,
+                    )
+                )
             return super()._run(
                 commit=commit,
                 batch_size=batch_size,
@@ -91,7 +108,7 @@ class RelanceRun(models.Model):
         return self.with_company(self.company_id)._relance_run_on_jobs(batch_size)
 
     def _relance_run_on_jobs(self, batch_size):
-        """Plan, then leave the execution to jobs; 0: nothing left for the cron.
+        """The planning's first step, then the rest to jobs; 0: nothing left for the cron.
 
         While jobs of the run are alive (or failed, waiting for an administrator),
         the run is left to them: the cron, called again for other companies, does
@@ -100,17 +117,85 @@ class RelanceRun(models.Model):
         if self._relance_jobs_in([*LIVE_JOB_STATES, "failed"]):
             return 0
         with self._lock():
-            self._plan()
-            self._relance_enqueue(batch_size)
+            if self._plan_start():
+                self._relance_enqueue_payer_scores(batch_size)
+            else:  # called again, its jobs gone: planned again, as without jobs
+                self._relance_enqueue_plans(batch_size)
             self._commit()
         return 0
 
-    def _relance_jobs_in(self, states):
-        return (
-            self.env["queue.job"]
-            .sudo()
-            .search_count([("relance_run_id", "=", self.id), ("state", "in", states)], limit=1)
+    def _relance_jobs_in(self, states, methods=None):
+        domain = [("relance_run_id", "=", self.id), ("state", "in", states)]
+        if methods:
+            domain.append(("method_name", "in", methods))
+        return self.env["queue.job"].sudo().search_count(domain, limit=1)
+
+    def _relance_enqueue_payer_scores(self, batch_size=BATCH_SIZE):
+        """One job per batch of customers to grade, then the typology rules' job,
+        which enqueues the planning."""
+        partner_ids = (
+            self.env["res.partner"].sudo()._relance_customers_to_grade(self.company_id, self.date)
         )
+        size = batch_size * SCORE_BATCH_FACTOR
+        jobs = []
+        for start in range(0, len(partner_ids), size):
+            batch = partner_ids[start : start + size]
+            description = _(
+                "Dunning run %(run)s: payer scores of %(count)s customers",
+                run=self.name,
+                count=len(batch),
+            )
+            jobs.append(
+                self._relance_delayable("scores", description, batch)._relance_job_payer_scores(
+                    batch
+                )
+            )
+        typologies = self._relance_delayable(
+            "typologies", _("Dunning run %s: typology rules, then planning", self.name)
+        )._relance_job_typologies(batch_size)
+        if jobs:
+            chain(group(*jobs), typologies).delay()
+        else:
+            typologies.delay()
+
+    def _relance_plan_partner_ids(self):
+        """The customers holding the engine's candidate invoices, in id order."""
+        invoices = self._engine()._candidate_invoices(self.company_id)
+        if not invoices:
+            return []
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT commercial_partner_id FROM account_move WHERE id = ANY(%s) "
+                "ORDER BY commercial_partner_id",
+                invoices.ids,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _relance_enqueue_plans(self, batch_size=BATCH_SIZE):
+        """One job per batch of customers holding candidate invoices, which plans and
+        carries out their actions; the documents' job waits for all of them. Without
+        such customers: what an earlier call of the day left is enqueued as is."""
+        partner_ids = self._relance_plan_partner_ids()
+        if not partner_ids:
+            self._plan_credit_reconciliation()
+            self._relance_enqueue(batch_size)
+            return
+        jobs = []
+        for start in range(0, len(partner_ids), batch_size):
+            batch = partner_ids[start : start + batch_size]
+            description = _(
+                "Dunning run %(run)s: plan and carry out the actions of %(count)s customers",
+                run=self.name,
+                count=len(batch),
+            )
+            jobs.append(
+                self._relance_delayable("plan", description, batch)._relance_job_plan(batch)
+            )
+        documents = self._relance_delayable(
+            "documents", _("Dunning run %s: documents", self.name)
+        )._relance_job_documents()
+        chain(group(*jobs), documents).delay()
 
     def _relance_enqueue(self, batch_size=BATCH_SIZE):
         """One job per batch of customers (all the planned actions of a customer in
@@ -170,6 +255,48 @@ class RelanceRun(models.Model):
 
     # --- the jobs ------------------------------------------------------------
 
+    def _relance_job_payer_scores(self, partner_ids):
+        """Grade these customers (a job of the run; grading again gives the same)."""
+        self.ensure_one()
+        run = self.with_company(self.company_id)
+        with run._relance_retry_on_failure():
+            if run.state != "running":
+                return _("The run is %s: nothing to do.", run.state)
+            run._plan_payer_scores(run.env["res.partner"].browse(partner_ids))
+            return _("%s customers graded.", len(partner_ids))
+
+    def _relance_job_typologies(self, batch_size=BATCH_SIZE):
+        """After the payer scores' jobs: the typology rules, then the planning's jobs."""
+        self.ensure_one()
+        run = self.with_company(self.company_id)
+        with run._relance_retry_on_failure():
+            if run.state != "running":
+                return _("The run is %s: nothing to do.", run.state)
+            run._plan_typologies()
+            run._relance_enqueue_plans(batch_size)
+            return _("Typology rules applied, planning enqueued.")
+
+    def _relance_job_plan(self, partner_ids):
+        """Plan the actions of these customers, then carry out those still planned
+        (a job of the run). The customers are locked until the job's commit: a
+        duplicate of the job running at the same moment fails to lock them and is
+        postponed by queue_job, then finds their invoices planned or reminded."""
+        self.ensure_one()
+        run = self.with_company(self.company_id)
+        with run._relance_retry_on_failure():
+            if run.state != "running":
+                return _("The run is %s: nothing to do.", run.state)
+            partners = run._relance_lock_partners(partner_ids)
+            planned = run._plan_customers(partners)
+            pending = run._pending_entries(partners)
+            executed = run._relance_carry_out(pending.ids)
+            return _(
+                "%(planned)s actions planned, %(done)s of %(pending)s carried out.",
+                planned=len(planned),
+                done=len(executed),
+                pending=len(pending),
+            )
+
     def _relance_job_execute(self, entry_ids):
         """Carry out those of ``entry_ids`` still planned (a job of the run)."""
         self.ensure_one()
@@ -177,19 +304,24 @@ class RelanceRun(models.Model):
         with run._relance_retry_on_failure():
             if run.state != "running":
                 return _("The run is %s: nothing to do.", run.state)
-            entries = run._relance_lock_planned(entry_ids)
-            executor = (
-                self.env["relance.executor"]
-                .with_company(run.company_id)
-                .with_context(relance_defer_documents=True)
-            )
-            executed = executor._execute(entries)
-            run._refresh_partners(entries.partner_id)
+            executed = run._relance_carry_out(entry_ids)
             return _(
                 "%(done)s of %(planned)s actions carried out.",
                 done=len(executed),
                 planned=len(entry_ids),
             )
+
+    def _relance_carry_out(self, entry_ids):
+        """Carry out those of ``entry_ids`` still planned; returns what was."""
+        entries = self._relance_lock_planned(entry_ids)
+        executor = (
+            self.env["relance.executor"]
+            .with_company(self.company_id)
+            .with_context(relance_defer_documents=True)
+        )
+        executed = executor._execute(entries)
+        self._refresh_partners(entries.partner_id)
+        return executed
 
     def _relance_job_documents(self):
         """After the customers' jobs: one job per batch of documents, then closing."""
@@ -240,9 +372,19 @@ class RelanceRun(models.Model):
                 if run._pending_entries() or run._relance_pending_documents():
                     run._relance_enqueue()
                     return _("Actions or documents left: enqueued again.")
+                run._plan_credit_reconciliation()
                 run._set_state("done")
                 run.preview_ids.unlink()
             return run.summary
+
+    def _relance_lock_partners(self, partner_ids):
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE id IN %s ORDER BY id FOR NO KEY UPDATE NOWAIT",
+                tuple(partner_ids),
+            )
+        )
+        return self.env["res.partner"].browse([row[0] for row in self.env.cr.fetchall()])
 
     def _relance_lock_planned(self, entry_ids):
         return self._relance_lock_entries(
