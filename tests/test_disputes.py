@@ -1,5 +1,6 @@
 import re
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from lxml import etree
@@ -650,3 +651,31 @@ class TestDisputePortal(RelanceHttpCase, DisputeCase):
             self.run_on(date(2026, 2, 1))
         mail = self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)
         self.assertIn(f"/relance/statement/{self.customer.id}/", str(mail.body_html))
+
+
+class TestDisputedOnDate(DisputeCase):
+    """Which invoices were in dispute on a date: the same answer whether a few
+    invoices are asked about or a whole ledger (the aged balance's path)."""
+
+    def test_same_answer_for_few_and_many_invoices(self):
+        other = self.make_invoice(self.customer, "2026-02-28", 800.0)
+        third = self.make_invoice(self.customer, "2026-03-15", 300.0)
+        closed = self.open_dispute(self.reason_defective, other, date_open=date(2026, 3, 1))
+        with freeze_time("2026-03-20"):
+            closed.action_reject(note="Works as specified")
+        self.open_dispute(self.reason_price, date_open=date(2026, 3, 10))
+        moves = self.invoice | other | third
+        module = "odoo.addons.relance_avancee_disputes.models.account_move.MANY_INVOICES"
+        expected = {
+            date(2026, 2, 28): set(),
+            date(2026, 3, 5): {other.id},
+            date(2026, 3, 12): {other.id, self.invoice.id},
+            date(2026, 3, 25): {self.invoice.id},
+        }
+        for day, ids in expected.items():
+            with self.subTest(day=day):
+                self.assertEqual(moves._relance_disputed_on(day), ids)
+                with patch(module, 0):  # the many-invoices path
+                    self.assertEqual(moves._relance_disputed_on(day), ids)
+                    # Invoices not asked about stay out, even in dispute.
+                    self.assertEqual((moves - other)._relance_disputed_on(day), ids - {other.id})

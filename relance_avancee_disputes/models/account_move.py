@@ -7,6 +7,10 @@ from odoo.addons.relance_avancee.access import check_collector
 
 from .relance_dispute import CUSTOMER_SOURCES, OPEN_STATES
 
+# Beyond this many invoices asked about, the invoices of the open disputes are read
+# and filtered rather than the invoices sent to the database as a list.
+MANY_INVOICES = 1000
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -40,21 +44,33 @@ class AccountMove(models.Model):
         if not self.ids:
             return disputed
         self.env["relance.dispute"].flush_model(["date_open", "date_closed", "move_ids"])
+        if len(self.ids) > MANY_INVOICES:
+            # An aged balance asks about every open invoice: the invoices of the
+            # disputes open on that date (a few) are read, those asked about kept.
+            ids = set(self.ids)
+            found = self._relance_invoices_in_dispute_on(date)
+            return disputed | {move_id for move_id in found if move_id in ids}
+        return disputed | set(self._relance_invoices_in_dispute_on(date, self.ids))
+
+    @api.model
+    def _relance_invoices_in_dispute_on(self, date, move_ids=None):
+        """Ids of the invoices (among ``move_ids`` if given) of a dispute open on ``date``."""
+        among = SQL("AND rel.move_id = ANY(%s)", move_ids) if move_ids is not None else SQL()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT rel.move_id
                   FROM relance_dispute_account_move_rel rel
                   JOIN relance_dispute d ON d.id = rel.dispute_id
-                 WHERE rel.move_id = ANY(%(move_ids)s)
-                   AND d.date_open <= %(date)s
+                 WHERE d.date_open <= %(date)s
                    AND (d.date_closed IS NULL OR d.date_closed > %(date)s)
+                   %(among)s
                 """,
                 date=date,
-                move_ids=self.ids,
+                among=among,
             )
         )
-        return disputed | {row[0] for row in self.env.cr.fetchall()}
+        return [row[0] for row in self.env.cr.fetchall()]
 
     def _relance_open_preventable_disputes(self):
         """Open disputes of the customer for a cause the invoice checks look at."""
