@@ -937,7 +937,8 @@ def print_projection(population, results):
         "/ (slots x efficiency)\n"
     )
     variants = [("CPU, dedicated cores", "cpu", 1.0), ("wall, this machine", "wall", 1.0)]
-    if model.efficiency is not None:
+    if model.efficiency is not None and model.efficiency < 1.0:
+        # Above 100% is the noise of a disturbed run with fewer slots: not projected.
         variants.append((f"wall x {model.efficiency:.0%} efficiency", "wall", model.efficiency))
     print("| run | slots | basis | serial | jobs | total | target | met |")
     print("|---|---:|---|---:|---:|---:|---:|---|")
