@@ -178,3 +178,33 @@ class TestOpenCredits(RelanceCase):
         self.assertEqual(first.relance_amount_due, 0.0)
         # 1,500 - 1,000 = 500 left; 800 - 500 = 300
         self.assertEqual(second.relance_amount_due, 300.0)
+
+    def test_daily_run_shortcuts_give_the_reference_figures(self):
+        """The settlement allocation shares one spread of the unbooked payments between
+        the payments themselves and what they leave as credits, and skips the rate
+        lookup between equal currencies: the same figures as each made on its own."""
+        from odoo.addons.relance_avancee.models.account_move_credit import convert_amount
+
+        unbooked = self.bank.copy({"name": "Unbooked bank"})
+        unbooked.inbound_payment_method_line_ids.payment_account_id = False
+        first = self.make_invoice(self.customer, "2026-01-10", 1000.0)
+        second = self.make_invoice(self.customer, "2026-01-31", 800.0)
+        third = self.make_invoice(self.customer, "2026-02-15", 250.0)
+        self.pay(first, 1500.0, "2026-02-02", journal=unbooked)
+        self.pay(third, 100.0, "2026-02-03", journal=unbooked)
+        invoices = first | second | third
+        shared = invoices._relance_settlement_allocation()
+        reference = invoices._relance_pending_allocation()
+        reference.update(invoices._relance_credit_allocation())
+        self.assertEqual(shared, reference)
+        # 1,000 - 1,000 = 0; 800 - (1,500 - 1,000) = 300; 250 - 100 = 150
+        self.assertEqual(
+            invoices._relance_amount_due_map(in_company_currency=True),
+            {first.id: 0.0, second.id: 300.0, third.id: 150.0},
+        )
+        euro = self.company.currency_id
+        for amount in (0.0, -0.0, 0.004, 0.005, -0.005, 1234.565, 1e-12, 99999.994999):
+            self.assertEqual(
+                convert_amount(euro, amount, euro, self.company, date(2026, 2, 2)),
+                euro._convert(amount, euro, self.company, date(2026, 2, 2)),
+            )

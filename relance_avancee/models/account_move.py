@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
-from .account_move_credit import settled_on
+from .account_move_credit import convert_amount, settled_on
 
 
 class AccountMove(models.Model):
@@ -194,18 +195,24 @@ class AccountMove(models.Model):
         then credit notes and payments not matched yet (``_relance_credit_allocation``).
         """
         residual_field = "amount_residual_signed" if in_company_currency else "amount_residual"
-        sign = {move.id: (-1 if move.move_type == "out_refund" else 1) for move in self}
+        # Read by column: the whole ledger on a daily run.
         amounts = {
-            move.id: move[residual_field] * (1 if in_company_currency else sign[move.id])
-            for move in self
+            move_id: residual * (1 if in_company_currency or move_type != "out_refund" else -1)
+            for move_id, move_type, residual in zip(
+                self._ids, self.mapped("move_type"), self.mapped(residual_field), strict=True
+            )
         }
         for (payment, invoice), covered in self._relance_settlement_allocation().items():
             if invoice.id not in amounts:
                 continue
             if in_company_currency:
                 # company_id.currency_id: company_currency_id is computed one invoice at a time
-                covered = invoice.currency_id._convert(
-                    covered, invoice.company_id.currency_id, invoice.company_id, settled_on(payment)
+                covered = convert_amount(
+                    invoice.currency_id,
+                    covered,
+                    invoice.company_id.currency_id,
+                    invoice.company_id,
+                    settled_on(payment),
                 )
             amounts[invoice.id] = max(amounts[invoice.id] - covered, 0.0)
         return amounts
@@ -224,32 +231,83 @@ class AccountMove(models.Model):
         journal entry leaves open; so one payment for several invoices is never counted
         in full on each of them, whatever subset of them is looked at.
         """
+        return self._relance_spread_unbooked(*self._relance_unbooked_inputs())
+
+    def _relance_unbooked_inputs(self):
+        """(payments, invoices) that ``_relance_unbooked_allocation`` spreads: the
+        payments registered but not booked of these invoices, and the posted customer
+        invoices they were registered for. The same inputs give the same allocation."""
 
         def unbooked(payments):
             return payments.filtered(lambda p: p.state in ("in_process", "paid") and not p.move_id)
 
         # The other payments of the same invoices take their share first when older.
         payments = unbooked(unbooked(self.matched_payment_ids).invoice_ids.matched_payment_ids)
+        return payments, payments.invoice_ids._relance_posted_invoices()
+
+    def _relance_posted_invoices(self):
+        """``filtered``: these moves that are posted customer invoices, the same
+        recordset read by column (tens of thousands of moves on a daily run)."""
+        return self.browse(
+            [
+                move_id
+                for move_id, move_type, state in zip(
+                    self._ids, self.mapped("move_type"), self.mapped("state"), strict=True
+                )
+                if move_type == "out_invoice" and state == "posted"
+            ]
+        )
+
+    @api.model
+    def _relance_spread_unbooked(self, payments, invoices):
+        """The allocation of ``_relance_unbooked_allocation`` for its inputs
+        (``_relance_unbooked_inputs``)."""
+        # Thousands of payments and invoices on a daily run: their few columns are read
+        # once into plain values.
+        by_id = {
+            invoice.id: (invoice, (due or day, invoice.id), residual)
+            for invoice, due, day, residual in zip(
+                invoices,
+                invoices.mapped("invoice_date_due"),
+                invoices.mapped("date"),
+                invoices.mapped("amount_residual"),
+                strict=True,
+            )
+        }
         open_left = {}
         allocation = {}
-        for payment in payments.sorted(lambda p: (p.date, p.id)):
-            # Read once per payment and invoice: thousands of them on a daily run.
-            currency, day = payment.currency_id, payment.date
-            available = payment.amount
-            invoices = payment.invoice_ids.filtered(
-                lambda m: m.move_type == "out_invoice" and m.state == "posted"
-            ).sorted(lambda m: (m.invoice_date_due or m.date, m.id))
-            for invoice in invoices:
-                if currency.compare_amounts(available, 0) <= 0:
+        rows = sorted(
+            zip(
+                payments.mapped("date"),
+                payments._ids,
+                payments,
+                payments.mapped("amount"),
+                strict=True,
+            ),
+            key=lambda row: row[:2],
+        )
+        for day, _id, payment, available in rows:
+            currency = payment.currency_id
+            rounding = currency.rounding
+            mine = sorted(
+                (
+                    by_id[invoice_id]
+                    for invoice_id in payment.invoice_ids._ids
+                    if invoice_id in by_id
+                ),
+                key=lambda item: item[1],
+            )
+            for invoice, _key, residual in mine:
+                if float_compare(available, 0, precision_rounding=rounding) <= 0:
                     break
-                left = open_left.setdefault(invoice, invoice.amount_residual)
+                left = open_left.setdefault(invoice.id, residual)
                 invoice_currency, company = invoice.currency_id, invoice.company_id
-                paid = currency._convert(available, invoice_currency, company, day)
+                paid = convert_amount(currency, available, invoice_currency, company, day)
                 covered = min(paid, left)
-                if invoice_currency.compare_amounts(covered, 0) <= 0:
+                if float_compare(covered, 0, precision_rounding=invoice_currency.rounding) <= 0:
                     continue
-                open_left[invoice] = left - covered
-                available -= invoice_currency._convert(covered, currency, company, day)
+                open_left[invoice.id] = left - covered
+                available -= convert_amount(invoice_currency, covered, currency, company, day)
                 allocation[payment, invoice] = covered
         return allocation
 

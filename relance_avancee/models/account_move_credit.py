@@ -2,6 +2,7 @@
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.tools import float_round
 
 
 class AccountMove(models.Model):
@@ -18,12 +19,13 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     @api.model
-    def _relance_open_credits(self, partners, companies):
+    def _relance_open_credits(self, partners, companies, known=None):
         """Open credits of these customers (all when ``partners`` is None) in these
         companies, oldest first: a list of
         ``(source, commercial partner, company, currency, amount, reversed invoice)``,
         ``source`` being a receivable journal item or an unbooked payment (both have a
-        ``date``), ``amount`` positive, in ``currency``."""
+        ``date``), ``amount`` positive, in ``currency``. ``known``: see
+        ``_relance_unbooked_receipts_left``."""
         if (partners is not None and not partners) or not companies:
             return []
         by_partner = (
@@ -64,7 +66,7 @@ class AccountMove(models.Model):
             ("invoice_ids", "!=", False),
         ]
         payments = self.env["account.payment"].sudo().search(domain, order="date, id")
-        credits += self._relance_unbooked_receipts_left(payments)
+        credits += self._relance_unbooked_receipts_left(payments, known)
         return sorted(credits, key=lambda credit: (credit[0].date, credit[0]._name, credit[0].id))
 
     @api.model
@@ -115,16 +117,24 @@ class AccountMove(models.Model):
         return refunded
 
     @api.model
-    def _relance_unbooked_receipts_left(self, payments):
+    def _relance_unbooked_receipts_left(self, payments, known=None):
         """Payments registered but not booked, as credits: those matched to no invoice,
         and what the others have left once their invoices are covered (the customer
-        paid more than them)."""
+        paid more than them).
+
+        ``known``: ``(inputs, allocation)`` of a ``_relance_unbooked_allocation`` the
+        caller already made (``_relance_unbooked_inputs``), taken as it is when it
+        spread the same payments over the same invoices (a daily run: thousands)."""
         matched = payments.filtered("invoice_ids")
         used = {}
-        allocation = matched.invoice_ids._relance_unbooked_allocation()
+        inputs = matched.invoice_ids._relance_unbooked_inputs()
+        if known is not None and known[0] == inputs:
+            allocation = known[1]
+        else:
+            allocation = self._relance_spread_unbooked(*inputs)
         for (payment, invoice), covered in allocation.items():
-            used[payment] = used.get(payment, 0.0) + invoice.currency_id._convert(
-                covered, payment.currency_id, invoice.company_id, payment.date
+            used[payment] = used.get(payment, 0.0) + convert_amount(
+                invoice.currency_id, covered, payment.currency_id, invoice.company_id, payment.date
             )
         credits = []
         for payment in payments:
@@ -137,16 +147,19 @@ class AccountMove(models.Model):
             )
         return credits
 
-    def _relance_credit_allocation(self):
+    def _relance_credit_allocation(self, known=None):
         """{(credit source, invoice): part of the credit that covers the invoice, in the
         invoice's currency} for the open credits of these invoices' customers.
 
         Spread over all the open invoices of the customer (these or not), after the
         payments registered but not booked took their share, so that any subset of
-        invoices is given the same figures.
+        invoices is given the same figures. ``known``: see
+        ``_relance_unbooked_receipts_left``.
         """
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")
-        credits = self._relance_open_credits(invoices.commercial_partner_id, invoices.company_id)
+        credits = self._relance_open_credits(
+            invoices.commercial_partner_id, invoices.company_id, known
+        )
         return self._relance_spread_credits(credits, invoices.company_id)
 
     @api.model
@@ -211,8 +224,10 @@ class AccountMove(models.Model):
         settles these invoices without being reconciled with them yet: payments
         registered but not booked, payments the customer's e-invoicing platform
         announced (``_relance_pending_allocation``), then the customer's open credits."""
-        allocation = self._relance_pending_allocation()
-        allocation.update(self._relance_credit_allocation())
+        inputs = self._relance_unbooked_inputs()
+        unbooked = self._relance_spread_unbooked(*inputs)  # made once for both
+        allocation = self._relance_pending_allocation(unbooked)
+        allocation.update(self._relance_credit_allocation(known=(inputs, unbooked)))
         return allocation
 
     def _relance_deducted_credits(self):
@@ -251,3 +266,11 @@ def _is_payment(source):
     if source._name == "account.payment":
         return True
     return bool(source.move_id.origin_payment_id or source.move_id.statement_line_id)
+
+
+def convert_amount(currency, amount, to_currency, company, day):
+    """``currency._convert(amount, to_currency, company, day)``, the same figure, without
+    its rate lookup when both currencies are the same (an amount rounded to the cent)."""
+    if currency == to_currency:
+        return float_round(amount, precision_rounding=currency.rounding) if amount else 0.0
+    return currency._convert(amount, to_currency, company, day)

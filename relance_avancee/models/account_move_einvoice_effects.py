@@ -36,11 +36,13 @@ class AccountMove(models.Model):
                 paid += covered
         return paid
 
-    def _relance_pending_allocation(self):
+    def _relance_pending_allocation(self, unbooked=None):
         """{(source, invoice): amount}: payments registered but not booked
-        (``_relance_unbooked_allocation``), then payments the customer's platform
-        announced that are not booked yet (``_relance_announced_allocation``)."""
-        unbooked = self._relance_unbooked_allocation()
+        (``_relance_unbooked_allocation``, ``unbooked`` when the caller has it), then
+        payments the customer's platform announced that are not booked yet
+        (``_relance_announced_allocation``)."""
+        if unbooked is None:
+            unbooked = self._relance_unbooked_allocation()
         allocation = dict(unbooked)
         allocation.update(self._relance_announced_allocation(unbooked))
         return allocation
@@ -54,7 +56,7 @@ class AccountMove(models.Model):
         was paid when it was announced settles it) or its grace period ends
         (``res.company.relance_einvoice_grace_days``).
         """
-        invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
+        invoices = self._relance_posted_invoices()
         if not invoices:
             return {}
         statuses = (

@@ -98,8 +98,10 @@ class RelanceHistory(models.Model):
         payments registered but not booked that were matched to ``invoices``."""
         allocation = {}
         for (payment, invoice), covered in invoices._relance_unbooked_allocation().items():
+            # company_id.currency_id: company_currency_id (related, not stored) would be
+            # computed one invoice at a time, each scanning the prefetch set.
             in_company_currency = invoice.currency_id._convert(
-                covered, invoice.company_currency_id, invoice.company_id, payment.date
+                covered, invoice.company_id.currency_id, invoice.company_id, payment.date
             )
             allocation[payment.id, invoice.id] = (payment.date, in_company_currency)
         return allocation

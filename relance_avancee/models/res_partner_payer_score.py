@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 from ..access import check_manager
 
@@ -264,9 +264,14 @@ class ResPartner(models.Model):
         lines = self.env.cr.dictfetchall()
         # Payments registered but not booked: spread over each invoice's open
         # instalments, oldest due first.
-        currency = company.currency_id
+        # currency.round() reads the rounding on every call: thousands of lines.
+        rounding = company.currency_id.rounding
+
+        def cround(amount):
+            return float_round(amount, precision_rounding=rounding)
+
         for line in lines:
-            line["unpaid"] = currency.round(line["balance"] - line["settled"])
+            line["unpaid"] = cround(line["balance"] - line["settled"])
         open_invoices = self.env["account.move"].browse(
             {line["move_id"] for line in lines if line["unpaid"] > 0}
         )
@@ -289,9 +294,9 @@ class ResPartner(models.Model):
                 weight += used
                 late += used * max((day - due).days, 0)
                 on_time += used if day <= due else 0.0
-                left = currency.round(left - used)
+                left = cround(left - used)
                 payments[0][1] -= used
-                if currency.round(payments[0][1]) <= 0:
+                if cround(payments[0][1]) <= 0:
                     payments.pop(0)
             if left > 0:  # still unpaid: late up to the day of the score
                 weight += left

@@ -291,7 +291,15 @@ class RelanceAgedBalance(models.AbstractModel):
         self.env["account.partial.reconcile"].flush_model()
         filters = []
         if partner_ids:
-            filters.append(SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids)))
+            # On the line's own partner (indexed): a filter on the joined partner's
+            # commercial partner would read every line of the ledger.
+            filters.append(
+                SQL(
+                    "AND aml.partner_id = ANY(ARRAY("
+                    "SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s)))",
+                    list(partner_ids),
+                )
+            )
         if move_ids is not None:
             filters.append(SQL("AND aml.move_id = ANY(%s)", list(move_ids)))
         self.env.cr.execute(

@@ -63,6 +63,11 @@ class RelanceAgedBalanceReport(models.TransientModel):
         aged = self.env["relance.aged.balance"]
         labels = aged._bucket_labels(companies[:1])
         partners = self.env["res.partner"].browse([r["partner_id"] for r in rows])
+        moves = self.env["account.move"].browse(
+            [line["move_id"] for r in rows for line in r["lines"]]
+        )
+        # Only the number: reading a field would load every column of thousands of invoices.
+        moves.fetch(["name"])
         names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
         total = sum(r["total"] for r in rows)
 
@@ -91,12 +96,7 @@ class RelanceAgedBalanceReport(models.TransientModel):
             "in_process": sum(r["in_process"] for r in rows),
             "by_typology": by_typology,
             "by_collector": by_collector,
-            "moves": {
-                m.id: m
-                for m in self.env["account.move"].browse(
-                    [line["move_id"] for r in rows for line in r["lines"]]
-                )
-            },
+            "moves": {m.id: m for m in moves},
             "currency": companies[:1].currency_id,
             "einvoice_labels": self._einvoice_labels(),
         }
