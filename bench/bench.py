@@ -505,7 +505,14 @@ def bench_aged_balance(env, size, options, timer):
         {"date": TODAY, "partner_ids": [Command.set(some.ids)]}
     )
     per = {"per": len(some), "per_label": "customer"}  # a fixed amount of work
-    timer.measure("aged balance XLSX, 200 customers", size, report._xlsx_content, **per)
+    timer.measure(
+        "aged balance XLSX, 200 customers",
+        size,
+        report._xlsx_content,
+        repeat=options.repeat,
+        env=env,
+        **per,
+    )
     timer.measure(
         "aged balance PDF, 200 customers",
         size,
@@ -534,6 +541,9 @@ def bench_worklists(env, size, repeat, timer):
         "payer scores, every customer (also in the daily run)",
         size,
         lambda: partners._relance_compute_payer_scores(company, TODAY),
+        repeat=repeat,
+        env=env,
+        rollback=True,
     )
     timer.measure(
         "worklist: C and D payers, worst first",
