@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from lxml import etree
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.safe_eval import safe_eval
 
 from .common import RelanceCase
@@ -631,3 +631,86 @@ class TestWorklist(RelanceCase):
         self.customer._relance_refresh_state(date(2026, 2, 14))
         # 100 overdue (0.1 thousand) x (1 + 2 weeks late) x weight 1
         self.assertEqual(self.customer.relance_priority, 0.3)
+
+
+class TestRunPreview(RelanceCase):
+    """The preview lists the run's decisions, one line per action, and does nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.levels = cls.standard_plan.level_ids.sorted("sequence")
+        cls.martin, cls.durand = cls.env["res.partner"].create(
+            [
+                {
+                    "name": name,
+                    "email": f"{name.split()[0].lower()}@example.com",
+                    "relance_plan_id": cls.standard_plan.id,
+                }
+                for name in ("Martin SARL", "Durand SA")
+            ]
+        )
+
+    def _three_customers_due(self):
+        """On 2026-04-01: Dupont at the first email for two invoices, Martin at the
+        second email, Durand at litigation (a manager validates it)."""
+        first = self.make_invoice(self.customer, "2026-03-30", 100.0)
+        second = self.make_invoice(self.customer, "2026-03-28", 50.25)
+        martin = self.make_invoice(self.martin, "2026-03-20", 300.0)
+        martin.write({"relance_level_id": self.levels[0].id, "relance_last_date": "2026-03-21"})
+        durand = self.make_invoice(self.durand, "2026-01-20", 1234.56)
+        durand.write({"relance_level_id": self.levels[3].id, "relance_last_date": "2026-02-20"})
+        return first | second, martin, durand
+
+    def test_one_line_per_action_with_its_invoices_amount_and_validation(self):
+        dupont, martin, durand = self._three_customers_due()
+        run = self.env["relance.run"]._get_or_create(self.company, date(2026, 4, 1))
+        with self.mock_mail_gateway():
+            run.action_preview()
+            run.action_preview()  # a second preview replaces the first
+        lines = run.preview_ids.sorted(lambda line: line.amount_due)
+        self.assertRecordValues(
+            lines,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "level_id": self.levels[0].id,
+                    "channel": "email",
+                    "amount_due": 150.25,
+                    "to_validate": False,
+                    "company_id": self.company.id,
+                },
+                {
+                    "partner_id": self.martin.id,
+                    "level_id": self.levels[1].id,
+                    "channel": "email",
+                    "amount_due": 300.0,
+                    "to_validate": False,
+                    "company_id": self.company.id,
+                },
+                {
+                    "partner_id": self.durand.id,
+                    "level_id": self.levels[4].id,
+                    "channel": "litigation",
+                    "amount_due": 1234.56,
+                    "to_validate": True,
+                    "company_id": self.company.id,
+                },
+            ],
+        )
+        self.assertEqual([line.move_ids for line in lines], [dupont, martin, durand])
+        self.assertEqual(lines.create_uid, self.env.user)
+        self.assertFalse(run.history_ids)
+        self.assertFalse(self._new_mails)
+
+    def test_collector_previews_the_run_of_their_company_only(self):
+        self._three_customers_due()
+        other_company = self.setup_other_company()["company"]
+        other_run = self.env["relance.run"]._get_or_create(other_company, date(2026, 4, 1))
+        run = self.env["relance.run"]._get_or_create(self.company, date(2026, 4, 1))
+        self.rpc(self.collector, "relance.run", "action_preview", run.ids)
+        self.assertEqual(len(run.preview_ids), 3, "positive control: their own company's run")
+        self.assertEqual(run.preview_ids.create_uid, self.collector)
+        with self.assertRaises(AccessError):
+            self.rpc(self.collector, "relance.run", "action_preview", other_run.ids)
+        self.assertFalse(other_run.preview_ids)
