@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 from .account_move_credit import convert_amount, settled_on
 
@@ -236,14 +236,60 @@ class AccountMove(models.Model):
     def _relance_unbooked_inputs(self):
         """(payments, invoices) that ``_relance_unbooked_allocation`` spreads: the
         payments registered but not booked of these invoices, and the posted customer
-        invoices they were registered for. The same inputs give the same allocation."""
+        invoices they were registered for. The same inputs give the same allocation.
 
-        def unbooked(payments):
-            return payments.filtered(lambda p: p.state in ("in_process", "paid") and not p.move_id)
-
-        # The other payments of the same invoices take their share first when older.
-        payments = unbooked(unbooked(self.matched_payment_ids).invoice_ids.matched_payment_ids)
-        return payments, payments.invoice_ids._relance_posted_invoices()
+        The other payments of the same invoices take their share first when older, so
+        they are inputs too. Read in two statements: a daily run asks it for the whole
+        ledger, whose thousands of payments the ORM would read one by one to filter
+        them. A payment belongs to its invoices' company: no record rule is skipped
+        that would have hidden one of them."""
+        payments = self.env["account.payment"]
+        # Invoices being edited (onchange): their saved version's payments.
+        saved_ids = [move_id for move_id in self._origin._ids if isinstance(move_id, int)]
+        if not saved_ids:
+            return payments, self.browse()
+        payments.flush_model(["state", "move_id", "invoice_ids"])
+        self.flush_model(["move_type", "state"])
+        unbooked = SQL("payment.state IN ('in_process', 'paid') AND payment.move_id IS NULL")
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT sibling.payment_id
+                  FROM account_move__account_payment own
+                  JOIN account_payment payment ON payment.id = own.payment_id AND %(unbooked)s
+                  JOIN account_move__account_payment covered
+                       ON covered.payment_id = own.payment_id
+                  JOIN account_move__account_payment sibling
+                       ON sibling.invoice_id = covered.invoice_id
+                 WHERE own.invoice_id = ANY(%(ids)s)
+                """,
+                unbooked=unbooked,
+                ids=saved_ids,
+            )
+        )
+        candidates = [row[0] for row in self.env.cr.fetchall()]
+        if not candidates:
+            return payments, self.browse()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT payment.id, array_agg(DISTINCT invoice.id)
+                  FROM account_payment payment
+                  LEFT JOIN account_move__account_payment link ON link.payment_id = payment.id
+                  LEFT JOIN account_move invoice
+                       ON invoice.id = link.invoice_id
+                      AND invoice.move_type = 'out_invoice' AND invoice.state = 'posted'
+                 WHERE payment.id = ANY(%(ids)s) AND %(unbooked)s
+                 GROUP BY payment.id
+                 ORDER BY payment.id
+                """,
+                unbooked=unbooked,
+                ids=candidates,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        invoice_ids = sorted({i for _id, ids in rows for i in ids if i is not None})
+        return payments.browse([row[0] for row in rows]), self.browse(invoice_ids)
 
     def _relance_posted_invoices(self):
         """``filtered``: these moves that are posted customer invoices, the same
