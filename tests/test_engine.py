@@ -1,4 +1,6 @@
+import gc
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from lxml import etree
 
@@ -714,3 +716,45 @@ class TestRunPreview(RelanceCase):
         with self.assertRaises(AccessError):
             self.rpc(self.collector, "relance.run", "action_preview", other_run.ids)
         self.assertFalse(other_run.preview_ids)
+
+
+class TestDecisionsPauseTheCollector(RelanceCase):
+    """The decisions pause Python's cyclic garbage collector (a quarter of their time
+    at 20,000 invoices) and always leave it as they found it."""
+
+    def _decide_watching_the_collector(self, error=None):
+        seen = []
+        engine = self.env["relance.engine"]
+        original = type(engine)._candidate_invoices
+
+        def candidate_invoices(model, *args, **kwargs):
+            seen.append(gc.isenabled())
+            if error:
+                raise error
+            return original(model, *args, **kwargs)
+
+        with patch.object(type(engine), "_candidate_invoices", candidate_invoices):
+            decisions = engine._compute_decisions(self.company, date(2026, 2, 1))
+        return seen, decisions
+
+    def test_paused_while_deciding_then_running_again(self):
+        self.make_invoice(self.customer, "2026-01-31", 100.0)
+        self.assertTrue(gc.isenabled())
+        seen, decisions = self._decide_watching_the_collector()
+        self.assertEqual(seen, [False])
+        self.assertEqual(len(decisions), 1, "positive control: the customer is decided")
+        self.assertTrue(gc.isenabled())
+
+    def test_running_again_after_an_error(self):
+        with self.assertRaises(UserError):
+            self._decide_watching_the_collector(error=UserError("broken"))
+        self.assertTrue(gc.isenabled())
+
+    def test_left_paused_when_paused_before(self):
+        gc.disable()
+        try:
+            seen, _decisions = self._decide_watching_the_collector()
+            self.assertEqual(seen, [False])
+            self.assertFalse(gc.isenabled())
+        finally:
+            gc.enable()

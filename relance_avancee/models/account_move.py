@@ -309,7 +309,9 @@ class AccountMove(models.Model):
         """The allocation of ``_relance_unbooked_allocation`` for its inputs
         (``_relance_unbooked_inputs``)."""
         # Thousands of payments and invoices on a daily run: their few columns are read
-        # once into plain values.
+        # once (not with the hundred others a first access would read) into plain values.
+        invoices.fetch(["invoice_date_due", "date", "amount_residual", "currency_id", "company_id"])
+        payments.fetch(["date", "amount", "currency_id", "invoice_ids"])
         by_id = {
             invoice.id: (invoice, (due or day, invoice.id), residual)
             for invoice, due, day, residual in zip(

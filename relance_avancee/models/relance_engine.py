@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from odoo import api, models
 
+from ..performance import collector_paused
+
 
 class RelanceEngine(models.AbstractModel):
     """Decides what the daily run does: which customer gets which level, for what.
@@ -45,7 +47,6 @@ class RelanceEngine(models.AbstractModel):
             "amount_total_signed",
             "amount_residual",
             "amount_residual_signed",
-            "matched_payment_ids",
             "relance_due_date",
             "relance_level_id",
             "relance_last_date",
@@ -80,8 +81,18 @@ class RelanceEngine(models.AbstractModel):
         (``_claimed_amounts`` at ``level``: invoices falling due soon are listed, not
         claimed), in company currency.
         """
+        with collector_paused():
+            return self._decide(company, date, partners)
+
+    @api.model
+    def _decide(self, company, date, partners):
+        """``_compute_decisions``, the cyclic garbage collector paused."""
         invoices = self._candidate_invoices(company, partners)
         pending = self._pending_move_ids(invoices)
+        # What is read of thousands of customers, without their hundred other columns.
+        invoices.commercial_partner_id.fetch(
+            ["commercial_partner_id", "relance_plan_id", "relance_replied_date"]
+        )
         # Customers who just answered a reminder wait for their collector.
         replied = invoices.commercial_partner_id.with_company(company)._relance_reply_paused_ids(
             date
