@@ -172,7 +172,8 @@ class RelanceEngine(models.AbstractModel):
         return {
             "partner": partner,
             "level": level,
-            "moves": self.env["account.move"].union(*(move for move, _lvl, _amt in lines)),
+            # One line per invoice: its ids need no union.
+            "moves": self.env["account.move"].browse([move.id for move, _lvl, _amt in lines]),
             "amount": amount,
             "lines": lines,
         }
@@ -237,16 +238,10 @@ class RelanceEngine(models.AbstractModel):
 
     @api.model
     def _level_steps(self, levels):
-        """``_next_level`` within ``levels``, each answer computed once (a run asks it
-        for thousands of invoices on the same few levels)."""
-        answers = {}
-
-        def following(current):
-            if current not in answers:
-                answers[current] = self._next_level(current, levels)
-            return answers[current]
-
-        return following
+        """``_next_level`` within ``levels`` and each level's timing, each answer
+        computed once (a run asks them for thousands of invoices on the same few
+        levels)."""
+        return LevelSteps(self, levels)
 
     @api.model
     def _level_due(self, invoice, levels, date, steps=None):
@@ -256,18 +251,18 @@ class RelanceEngine(models.AbstractModel):
         the invoice is overdue: it is passed over for the first level after the due date.
         ``steps``: ``_level_steps(levels)`` when the caller decides many invoices.
         """
-        following = steps or self._level_steps(levels)
+        steps = steps or self._level_steps(levels)
         due_date = invoice.relance_due_date  # the oldest instalment still open
-        level = following(invoice.relance_level_id)
+        level = steps.following(invoice.relance_level_id)
         overdue = date > due_date
-        while level and level.offset_days < 0 and overdue:
-            level = following(level)
+        while level and steps.offset(level) < 0 and overdue:
+            level = steps.following(level)
         if not level:
             return None
-        if date < due_date + timedelta(days=level.offset_days):
+        if date < due_date + steps.delay(level):
             return None
         last = invoice.relance_last_date
-        if last and date < last + timedelta(days=level.min_gap_days):
+        if last and date < last + steps.gap(level):
             return None
         return level
 
@@ -292,3 +287,41 @@ class RelanceEngine(models.AbstractModel):
         by_offset = invoice.relance_due_date + timedelta(days=following.offset_days)
         by_gap = date + timedelta(days=max(following.min_gap_days, 1))
         return max(by_offset, by_gap)
+
+
+class LevelSteps:
+    """The steps of a plan's levels, for deciding thousands of invoices: each level's
+    next one and its timing, read once."""
+
+    def __init__(self, engine, levels):
+        self._engine = engine
+        self._levels = levels
+        self._following = {}
+        self._timing = {}
+
+    def following(self, current):
+        """The level after ``current`` (``relance.engine._next_level``)."""
+        if current not in self._following:
+            self._following[current] = self._engine._next_level(current, self._levels)
+        return self._following[current]
+
+    def _timing_of(self, level):
+        if level.id not in self._timing:
+            self._timing[level.id] = (
+                level.offset_days,
+                timedelta(days=level.offset_days),
+                timedelta(days=level.min_gap_days),
+            )
+        return self._timing[level.id]
+
+    def offset(self, level):
+        """Days after the due date the level acts (negative: before)."""
+        return self._timing_of(level)[0]
+
+    def delay(self, level):
+        """``offset`` as a timedelta."""
+        return self._timing_of(level)[1]
+
+    def gap(self, level):
+        """The level's minimum time since the last reminder."""
+        return self._timing_of(level)[2]
