@@ -4,6 +4,24 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.tools import float_round
 
+# What is read of the open credits (thousands on a daily run), without the other columns.
+CREDIT_LINE_FIELDS = [
+    "date",
+    "move_id",
+    "partner_id",
+    "company_id",
+    "currency_id",
+    "amount_residual_currency",
+]
+UNBOOKED_PAYMENT_FIELDS = [
+    "date",
+    "partner_id",
+    "company_id",
+    "currency_id",
+    "amount",
+    "invoice_ids",
+]
+
 
 class AccountMove(models.Model):
     """Open credits of a customer netted against its open invoices.
@@ -36,7 +54,7 @@ class AccountMove(models.Model):
         lines = (
             self.env["account.move.line"]
             .sudo()
-            .search(
+            .search_fetch(
                 [
                     ("account_id.account_type", "=", "asset_receivable"),
                     ("parent_state", "=", "posted"),
@@ -46,6 +64,7 @@ class AccountMove(models.Model):
                     *by_partner,
                     ("company_id", "in", companies.ids),
                 ],
+                CREDIT_LINE_FIELDS,
                 order="date, id",
             )
         )
@@ -65,7 +84,11 @@ class AccountMove(models.Model):
             ("state", "=", "paid"),
             ("invoice_ids", "!=", False),
         ]
-        payments = self.env["account.payment"].sudo().search(domain, order="date, id")
+        payments = (
+            self.env["account.payment"]
+            .sudo()
+            .search_fetch(domain, UNBOOKED_PAYMENT_FIELDS, order="date, id")
+        )
         credits += self._relance_unbooked_receipts_left(payments, known)
         return sorted(credits, key=lambda credit: (credit[0].date, credit[0]._name, credit[0].id))
 
