@@ -208,3 +208,26 @@ class TestOpenCredits(RelanceCase):
                 convert_amount(euro, amount, euro, self.company, date(2026, 2, 2)),
                 euro._convert(amount, euro, self.company, date(2026, 2, 2)),
             )
+
+
+class TestNothingLeft(RelanceCase):
+    """The spread of thousands of payments asks "is anything left?" with one rounding:
+    the same answer as Odoo's float_compare, to the last cent and around it."""
+
+    def test_same_answer_as_float_compare(self):
+        from odoo.tools import float_compare
+
+        from odoo.addons.relance_avancee.models.account_move import _nothing_left
+
+        amounts = [0.0, -0.0, 0.004, 0.005, 0.0049999, 0.006, -0.004, -0.005, -0.006, 0.01]
+        amounts += [0.01 * cents + delta for cents in range(-3, 4) for delta in (-1e-9, 1e-9)]
+        amounts += [100.0 - 99.995, 1e-12, -1e-12, 12.345, -12.345]
+        for rounding in (0.01, 1.0, 0.001, 0.05):
+            for amount in amounts:
+                with self.subTest(amount=amount, rounding=rounding):
+                    self.assertEqual(
+                        _nothing_left(amount, rounding),
+                        float_compare(amount, 0, precision_rounding=rounding) <= 0,
+                    )
+        self.assertTrue(_nothing_left(0.004, 0.01))
+        self.assertFalse(_nothing_left(0.005, 0.01), "half a cent rounds up to a cent")

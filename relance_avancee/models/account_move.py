@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, float_round
 
 from .account_move_credit import convert_amount, settled_on
 
@@ -346,13 +346,13 @@ class AccountMove(models.Model):
                 key=lambda item: item[1],
             )
             for invoice, _key, residual in mine:
-                if float_compare(available, 0, precision_rounding=rounding) <= 0:
+                if _nothing_left(available, rounding):
                     break
                 left = open_left.setdefault(invoice.id, residual)
                 invoice_currency, company = invoice.currency_id, invoice.company_id
                 paid = convert_amount(currency, available, invoice_currency, company, day)
                 covered = min(paid, left)
-                if float_compare(covered, 0, precision_rounding=invoice_currency.rounding) <= 0:
+                if _nothing_left(covered, invoice_currency.rounding):
                     continue
                 open_left[invoice.id] = left - covered
                 available -= convert_amount(invoice_currency, covered, currency, company, day)
@@ -368,3 +368,10 @@ class AccountMove(models.Model):
                     not_invoices[0].display_name,
                 )
             )
+
+
+def _nothing_left(amount, rounding):
+    """``float_compare(amount, 0, precision_rounding=rounding) <= 0``, the same answer
+    with one rounding instead of three (asked for thousands of payments on a daily
+    run)."""
+    return float_round(amount, precision_rounding=rounding) <= 0
