@@ -292,15 +292,20 @@ class AccountMove(models.Model):
         return payments.browse([row[0] for row in rows]), self.browse(invoice_ids)
 
     def _relance_posted_invoices(self):
-        """``filtered``: these moves that are posted customer invoices, the same
-        recordset read by column (tens of thousands of moves on a daily run)."""
+        """These moves that are posted customer invoices (``_relance_matching``)."""
+        return self._relance_matching(move_type="out_invoice", state="posted")
+
+    def _relance_matching(self, **values):
+        """``filtered`` on column values (``field=value``), the same recordset read by
+        column: tens of thousands of moves on a daily run, which a lambda would read
+        one record at a time."""
+        wanted = tuple(values.values())
+        columns = [self.mapped(name) for name in values]
         return self.browse(
             [
                 move_id
-                for move_id, move_type, state in zip(
-                    self._ids, self.mapped("move_type"), self.mapped("state"), strict=True
-                )
-                if move_type == "out_invoice" and state == "posted"
+                for move_id, *row in zip(self._ids, *columns, strict=True)
+                if tuple(row) == wanted
             ]
         )
 

@@ -179,13 +179,7 @@ class AccountMove(models.Model):
         invoices is given the same figures. ``known``: see
         ``_relance_unbooked_receipts_left``.
         """
-        invoices = self.browse(
-            [
-                move_id
-                for move_id, move_type in zip(self._ids, self.mapped("move_type"), strict=True)
-                if move_type == "out_invoice"
-            ]
-        )  # filtered, read by column: the whole ledger on a daily run
+        invoices = self._relance_matching(move_type="out_invoice")
         credits = self._relance_open_credits(
             invoices.commercial_partner_id, invoices.company_id, known
         )
