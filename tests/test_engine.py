@@ -7,6 +7,8 @@ from lxml import etree
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.relance_avancee.performance import column_values
+
 from .common import RelanceCase
 
 
@@ -758,3 +760,63 @@ class TestDecisionsPauseTheCollector(RelanceCase):
             self.assertFalse(gc.isenabled())
         finally:
             gc.enable()
+
+
+class TestDecisionsReadByColumn(RelanceCase):
+    """The decisions read their invoices' and payments' few columns in one statement
+    each (``relance_avancee.performance.column_values``): what the ORM holds but has
+    not written yet must count all the same, amounts in other currencies included."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.unbooked_bank = cls.company_data["default_journal_bank"].copy({"name": "Unbooked bank"})
+        cls.unbooked_bank.inbound_payment_method_line_ids.payment_account_id = False
+        cls.foreign = cls.setup_other_currency("CHF", rates=[("2026-01-01", 2.0)])
+
+    def _decided(self, day="2026-02-01"):
+        decisions = self.env["relance.engine"]._compute_decisions(
+            self.company, date.fromisoformat(day)
+        )
+        return {move: amount for decision in decisions for move, _lvl, amount in decision["lines"]}
+
+    def test_writes_not_yet_flushed_are_decided_on(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 100.0)
+        self.assertEqual(self._decided(), {invoice: 100.0}, "positive control")
+        invoice.relance_last_date = date(2026, 2, 1)  # in the ORM, not in the database yet
+        self.assertEqual(self._decided(), {}, "reminded today: not again")
+        invoice.relance_last_date = False
+        invoice.relance_promise_date = date(2026, 2, 10)
+        self.assertEqual(self._decided(), {}, "promised: paused")
+
+    def test_column_values_are_the_orms_values_with_ids(self):
+        invoice = self.make_invoice(self.customer, "2026-01-31", 100.0)
+        invoice.relance_last_date = date(2026, 2, 1)
+        self.assertEqual(
+            column_values(
+                invoice, ["relance_last_date", "commercial_partner_id", "relance_level_id"]
+            ),
+            {invoice.id: (date(2026, 2, 1), self.customer.id, None)},
+        )
+        self.assertEqual(column_values(invoice.browse(), ["relance_last_date"]), {})
+
+    def test_unbooked_payment_on_an_invoice_in_another_currency(self):
+        """1,000.00 CHF at 2 CHF per company unit, 400.00 CHF paid, registered but not
+        booked: 600.00 CHF left, claimed 300.00 in company currency."""
+        invoice = self.make_invoice(self.customer, "2026-01-31", 1000.0, currency=self.foreign)
+        payment = self.pay(invoice, 400.0, "2026-01-31", journal=self.unbooked_bank)
+        self.assertFalse(payment.move_id, "registered, not booked")
+        self.assertEqual(invoice.relance_amount_due, 600.0)
+        self.assertEqual(self._decided(), {invoice: 300.0})
+
+    def test_what_a_payment_leaves_covers_the_customers_other_invoice(self):
+        """1,200.00 CHF paid for a 1,000.00 CHF invoice: the 200.00 CHF left settles the
+        customer's other CHF invoice of 250.00 down to 50.00 (25.00 in company
+        currency), not its invoice in company currency."""
+        invoice = self.make_invoice(self.customer, "2026-01-31", 1000.0, currency=self.foreign)
+        other = self.make_invoice(self.customer, "2026-01-31", 250.0, currency=self.foreign)
+        domestic = self.make_invoice(self.customer, "2026-01-31", 80.0)
+        self.pay(invoice, 1200.0, "2026-01-31", journal=self.unbooked_bank)
+        self.assertEqual(invoice.relance_amount_due, 0.0)
+        self.assertEqual(other.relance_amount_due, 50.0)
+        self.assertEqual(self._decided(), {other: 25.0, domestic: 80.0})

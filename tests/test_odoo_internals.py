@@ -30,6 +30,7 @@ EXECUTOR = "relance_avancee/models/relance_executor.py"
 DOCUMENTS = "relance_avancee/models/relance_documents.py"
 DUPLICATES = "relance_avancee/models/account_move_duplicates.py"
 REPORT = "relance_avancee/models/ir_actions_report.py"
+PERFORMANCE = "relance_avancee/performance.py"
 
 # (Odoo model, method, the parameters we pass, our calling file).
 # Names before "*" are passed by position, in this order: they must be Odoo's first
@@ -219,9 +220,17 @@ FUNCTIONS = [
     ),
 ]
 
-# (Odoo model, class attribute, our file).
+# (Odoo model, class attribute, our file, what we read it for).
 ATTRIBUTES = [
-    ("mail.template", "_unrestricted_rendering", TEMPLATE),
+    (
+        "mail.template",
+        "_unrestricted_rendering",
+        TEMPLATE,
+        "decide who may render templates with code",
+    ),
+    # The decisions' plain-value reads (column_values), on these models' tables
+    ("account.move", "_table", PERFORMANCE, "read the invoices' columns in one statement"),
+    ("account.payment", "_table", PERFORMANCE, "read the payments' columns in one statement"),
 ]
 
 # (Odoo model, method reading the key, context key, our file).
@@ -358,13 +367,13 @@ class TestOdooInternals(RelanceTagged, TransactionCase):
                     )
 
     def test_attributes_we_read_still_exist(self):
-        for model, name, caller in ATTRIBUTES:
+        for model, name, caller, purpose in ATTRIBUTES:
             with self.subTest(api=f"{model}.{name}"):
                 klass, _value = odoo_definition(self._model_class(model, caller), name)
                 self.assertIsNotNone(
                     klass,
-                    f"Odoo no longer defines {model}.{name}, which {caller} reads to decide "
-                    f"who may render templates with code: update the check and {DOC}.",
+                    f"Odoo no longer defines {model}.{name}, which {caller} reads "
+                    f"to {purpose}: update it and {DOC}.",
                 )
 
     def test_context_keys_we_set_are_still_read(self):

@@ -3,6 +3,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round
 
+from ..performance import RecordsById, column_values
 from .account_move_credit import convert_amount, settled_on
 
 
@@ -146,9 +147,11 @@ class AccountMove(models.Model):
         if due is None:
             due = self._relance_amount_due_map(in_company_currency)
         payable = {}
-        for move in self:
+        # Read by column: a daily run asks it for thousands of invoices, few falling due
+        # after the horizon.
+        for move, due_date in zip(self, self.mapped("invoice_date_due"), strict=True):
             amount = due.get(move.id, 0.0)
-            if move.invoice_date_due and move.invoice_date_due > horizon:
+            if due_date and due_date > horizon:
                 later = sum(
                     part
                     for day, part in move._relance_instalment_schedule(in_company_currency)
@@ -202,20 +205,38 @@ class AccountMove(models.Model):
                 self._ids, self.mapped("move_type"), self.mapped(residual_field), strict=True
             )
         }
-        for (payment, invoice), covered in self._relance_settlement_allocation().items():
-            if invoice.id not in amounts:
-                continue
-            if in_company_currency:
-                # company_id.currency_id: company_currency_id is computed one invoice at a time
-                covered = convert_amount(
-                    invoice.currency_id,
-                    covered,
-                    invoice.company_id.currency_id,
-                    invoice.company_id,
-                    settled_on(payment),
-                )
-            amounts[invoice.id] = max(amounts[invoice.id] - covered, 0.0)
+        allocation = [
+            (source, invoice.id, covered)
+            for (source, invoice), covered in self._relance_settlement_allocation().items()
+            if invoice.id in amounts
+        ]
+        if in_company_currency:
+            allocation = self._relance_in_company_currency(allocation)
+        for _source, invoice_id, covered in allocation:
+            amounts[invoice_id] = max(amounts[invoice_id] - covered, 0.0)
         return amounts
+
+    def _relance_in_company_currency(self, allocation):
+        """``allocation`` (``(source, invoice id, amount in the invoice's currency)``)
+        with each amount in the invoice's company currency on the day it settles. The
+        invoices' currency and company read once by column: a daily run converts
+        thousands of settlements."""
+        columns = column_values(
+            self.browse({invoice_id for _source, invoice_id, _covered in allocation}),
+            ["currency_id", "company_id"],
+        )
+        currencies = RecordsById(self.env["res.currency"])
+        companies = RecordsById(self.env["res.company"])
+        converted = []
+        for source, invoice_id, covered in allocation:
+            currency_id, company_id = columns[invoice_id]
+            company = companies[company_id]
+            # company_id.currency_id: company_currency_id is computed one invoice at a time
+            amount = convert_amount(
+                currencies[currency_id], covered, company.currency_id, company, settled_on(source)
+            )
+            converted.append((source, invoice_id, amount))
+        return converted
 
     def _relance_company_amount_due(self):
         """What these invoices still owe in all, in company currency (a history entry's
@@ -314,33 +335,27 @@ class AccountMove(models.Model):
         """The allocation of ``_relance_unbooked_allocation`` for its inputs
         (``_relance_unbooked_inputs``)."""
         # Thousands of payments and invoices on a daily run: their few columns are read
-        # once (not with the hundred others a first access would read) into plain values.
-        invoices.fetch(["invoice_date_due", "date", "amount_residual", "currency_id", "company_id"])
-        payments.fetch(["date", "amount", "currency_id", "invoice_ids"])
+        # once as plain values (``column_values``).
+        invoice_of = dict(zip(invoices._ids, invoices, strict=True))
         by_id = {
-            invoice.id: (invoice, (due or day, invoice.id), residual)
-            for invoice, due, day, residual in zip(
+            invoice_id: ((due or day, invoice_id), residual, currency_id, company_id)
+            for invoice_id, (due, day, residual, currency_id, company_id) in column_values(
                 invoices,
-                invoices.mapped("invoice_date_due"),
-                invoices.mapped("date"),
-                invoices.mapped("amount_residual"),
-                strict=True,
-            )
+                ["invoice_date_due", "date", "amount_residual", "currency_id", "company_id"],
+            ).items()
         }
+        currencies = RecordsById(self.env["res.currency"])
+        companies = RecordsById(self.env["res.company"])
+        paid_by = column_values(payments, ["date", "amount", "currency_id"])
+        payments.fetch(["invoice_ids"])
         open_left = {}
         allocation = {}
         rows = sorted(
-            zip(
-                payments.mapped("date"),
-                payments._ids,
-                payments,
-                payments.mapped("amount"),
-                strict=True,
-            ),
-            key=lambda row: row[:2],
+            (paid_by[payment.id][0], payment.id, payment, *paid_by[payment.id][1:])
+            for payment in payments
         )
-        for day, _id, payment, available in rows:
-            currency = payment.currency_id
+        for day, _id, payment, available, currency_id in rows:
+            currency = currencies[currency_id]
             rounding = currency.rounding
             mine = sorted(
                 (
@@ -348,20 +363,20 @@ class AccountMove(models.Model):
                     for invoice_id in payment.invoice_ids._ids
                     if invoice_id in by_id
                 ),
-                key=lambda item: item[1],
+                key=lambda item: item[0],
             )
-            for invoice, _key, residual in mine:
+            for (_due, invoice_id), residual, invoice_currency_id, company_id in mine:
                 if _nothing_left(available, rounding):
                     break
-                left = open_left.setdefault(invoice.id, residual)
-                invoice_currency, company = invoice.currency_id, invoice.company_id
+                left = open_left.setdefault(invoice_id, residual)
+                invoice_currency, company = currencies[invoice_currency_id], companies[company_id]
                 paid = convert_amount(currency, available, invoice_currency, company, day)
                 covered = min(paid, left)
                 if _nothing_left(covered, invoice_currency.rounding):
                     continue
-                open_left[invoice.id] = left - covered
+                open_left[invoice_id] = left - covered
                 available -= convert_amount(invoice_currency, covered, currency, company, day)
-                allocation[payment, invoice] = covered
+                allocation[payment, invoice_of[invoice_id]] = covered
         return allocation
 
     def _relance_check_customer_invoices(self):

@@ -4,6 +4,8 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.tools import float_round
 
+from ..performance import RecordsById, column_values
+
 # What is read of the open credits (thousands on a daily run), without the other columns.
 CREDIT_LINE_FIELDS = [
     "date",
@@ -149,26 +151,51 @@ class AccountMove(models.Model):
         caller already made (``_relance_unbooked_inputs``), taken as it is when it
         spread the same payments over the same invoices (a daily run: thousands)."""
         matched = payments.filtered("invoice_ids")
-        used = {}
         inputs = matched.invoice_ids._relance_unbooked_inputs()
         if known is not None and known[0] == inputs:
             allocation = known[1]
         else:
             allocation = self._relance_spread_unbooked(*inputs)
-        for (payment, invoice), covered in allocation.items():
-            used[payment] = used.get(payment, 0.0) + convert_amount(
-                invoice.currency_id, covered, payment.currency_id, invoice.company_id, payment.date
-            )
+        used = self._relance_used_by_payments(allocation)
+        # Thousands of payments on a daily run: their amounts and currencies read once.
+        paid = column_values(payments, ["amount", "currency_id"])
+        currencies = RecordsById(self.env["res.currency"])
         credits = []
         for payment in payments:
-            left = payment.amount - used.get(payment, 0.0)
-            if payment.currency_id.compare_amounts(left, 0) <= 0:
+            amount, currency_id = paid[payment.id]
+            left = amount - used.get(payment.id, 0.0)
+            if currencies[currency_id].compare_amounts(left, 0) <= 0:
                 continue
             partner = payment.partner_id.commercial_partner_id
             credits.append(
                 (payment, partner, payment.company_id, payment.currency_id, left, self.browse())
             )
         return credits
+
+    @api.model
+    def _relance_used_by_payments(self, allocation):
+        """{payment id: what its invoices took of it, in the payment's currency} for an
+        allocation of unbooked payments (``_relance_spread_unbooked``). Converted on the
+        payment's date; currencies and companies read once by column."""
+        payments = self.env["account.payment"].browse({payment.id for payment, _inv in allocation})
+        paid = column_values(payments, ["date", "currency_id"])
+        owed = column_values(
+            self.browse({invoice.id for _pay, invoice in allocation}), ["currency_id", "company_id"]
+        )
+        currencies = RecordsById(self.env["res.currency"])
+        companies = RecordsById(self.env["res.company"])
+        used = defaultdict(float)
+        for (payment, invoice), covered in allocation.items():
+            day, payment_currency_id = paid[payment.id]
+            currency_id, company_id = owed[invoice.id]
+            used[payment.id] += convert_amount(
+                currencies[currency_id],
+                covered,
+                currencies[payment_currency_id],
+                companies[company_id],
+                day,
+            )
+        return used
 
     def _relance_credit_allocation(self, known=None):
         """{(credit source, invoice): part of the credit that covers the invoice, in the

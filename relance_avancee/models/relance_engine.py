@@ -4,7 +4,17 @@ from datetime import timedelta
 
 from odoo import api, models
 
-from ..performance import collector_paused
+from ..performance import collector_paused, column_values
+
+# What the decisions read of each candidate invoice, as plain values (_candidate_rows).
+CANDIDATE_COLUMNS = (
+    "commercial_partner_id",
+    "relance_due_date",
+    "relance_level_id",
+    "relance_last_date",
+    "relance_promise_date",
+    "relance_is_penalty",
+)
 
 
 class RelanceEngine(models.AbstractModel):
@@ -86,101 +96,128 @@ class RelanceEngine(models.AbstractModel):
 
     @api.model
     def _decide(self, company, date, partners):
-        """``_compute_decisions``, the cyclic garbage collector paused."""
+        """``_compute_decisions``, the cyclic garbage collector paused.
+
+        A run decides tens of thousands of invoices: the loop works on their columns
+        read once as plain values (``_candidate_rows``) and on ids, and makes records
+        only of what it decides."""
         invoices = self._candidate_invoices(company, partners)
         pending = self._pending_move_ids(invoices)
         # What is read of thousands of customers, without their hundred other columns.
-        invoices.commercial_partner_id.fetch(
-            ["commercial_partner_id", "relance_plan_id", "relance_replied_date"]
-        )
+        customers = invoices.commercial_partner_id
+        customers.fetch(["commercial_partner_id", "relance_plan_id", "relance_replied_date"])
         # Customers who just answered a reminder wait for their collector.
-        replied = invoices.commercial_partner_id.with_company(company)._relance_reply_paused_ids(
-            date
-        )
+        replied = customers.with_company(company)._relance_reply_paused_ids(date)
         still_due = invoices._relance_amount_due_map(in_company_currency=True)
-        plans = {}  # partner: its plan in this company, looked up once per customer
-        levels_by_plan = {}
-        steps = {}  # plan: its next levels (_level_steps), each computed once
-        due = []  # (invoice, partner, level) in the order of the invoices
-        penalties = defaultdict(list)
-        for invoice in invoices:
-            amount = still_due.get(invoice.id, 0.0)
-            if invoice.id in pending or amount <= 0 or invoice.relance_last_date == date:
+        plans = _CustomerPlans(self, company, customers)
+        due = []  # (invoice id, customer id, level id) in the order of the invoices
+        penalties = defaultdict(list)  # customer id: [(invoice id, amount)]
+        for row in self._candidate_rows(invoices):
+            move_id, partner_id, due_date, level_id, last_date, promise, is_penalty = row
+            amount = still_due.get(move_id, 0.0)
+            if move_id in pending or amount <= 0 or last_date == date:
                 continue
-            partner = invoice.commercial_partner_id
-            if invoice.relance_is_penalty:
-                penalties[partner].append((invoice, amount))
+            if is_penalty:
+                penalties[partner_id].append((move_id, amount))
                 continue
-            if partner.id in replied:
+            if partner_id in replied:
                 continue
-            if partner not in plans:
-                plan = partner._relance_effective_plan(company)
-                if plan and plan.company_id and plan.company_id != company:
-                    plan = None
-                plans[partner] = plan
-            plan = plans[partner]
-            if not plan:
+            plan, steps = plans.of(partner_id)
+            if not plan or self._promise_holds(promise, plan, date):
                 continue
-            if self._promise_pauses(invoice, plan, date):
-                continue
-            if plan not in levels_by_plan:
-                levels_by_plan[plan] = plan.level_ids.sorted("sequence")
-                steps[plan] = self._level_steps(levels_by_plan[plan])
-            level = self._level_due(invoice, levels_by_plan[plan], date, steps=steps[plan])
+            level = self._level_due(steps, due_date, level_id, last_date, date)
             if level:
-                due.append((invoice, partner, level))
-        claimed = self._claimed_by_level(due, date, still_due)
-        groups = defaultdict(lambda: {"lines": [], "amount": 0.0})
-        for invoice, partner, level in due:
-            amount = claimed[invoice.id]
-            if amount and amount > 0:
-                group = groups[(partner, level)]
-                group["lines"].append((invoice, level, amount))
-                group["amount"] += amount
-        # The plan's minimum is the customer's total due at a level: many small
-        # invoices together deserve a reminder.
-        kept = defaultdict(list)
-        for (partner, level), group in groups.items():
-            if group["amount"] >= level.plan_id.min_amount:
-                kept[partner].extend(group["lines"])
+                due.append((move_id, partner_id, level))
+        kept = self._kept_lines(due, date, still_due, plans)
+        moves = self._records_by_id(
+            invoices, [line[0] for lines in kept.values() for line in lines]
+        )
         decisions = [
-            self._customer_decision(partner, part)
-            for partner, lines in kept.items()
-            for part in self._split_litigation(lines)
+            self._customer_decision(plans.customer(partner_id), part, moves, plans)
+            for partner_id, lines in kept.items()
+            for part in self._split_litigation(lines, plans)
         ]
-        self._join_penalties(decisions, penalties)
+        self._join_penalties(decisions, self._penalty_lines(invoices, penalties, plans))
         return decisions
 
     @api.model
-    def _split_litigation(self, lines):
+    def _candidate_rows(self, invoices):
+        """``(id, customer id, oldest open due date, level id, last reminder, promised
+        date, is a penalty)`` of each candidate invoice, in their order: read once as
+        plain values (through the ORM, one record at a time, these reads took a third
+        of the decisions' time)."""
+        values = column_values(invoices, CANDIDATE_COLUMNS)
+        return [(move_id, *values[move_id]) for move_id in invoices._ids]
+
+    @api.model
+    def _kept_lines(self, due, date, still_due, plans):
+        """{customer id: [(invoice id, level id, claimed)]}: the invoices ``due`` at a
+        level whose claim reaches the plan's minimum. The minimum is the customer's
+        total claimed at a level: many small invoices together deserve a reminder."""
+        claimed = self._claimed_by_level(due, date, still_due)
+        groups = defaultdict(lambda: {"lines": [], "amount": 0.0})
+        for move_id, partner_id, level_id in due:
+            amount = claimed[move_id]
+            if amount and amount > 0:
+                group = groups[(partner_id, level_id)]
+                group["lines"].append((move_id, level_id, amount))
+                group["amount"] += amount
+        kept = defaultdict(list)
+        for (partner_id, level_id), group in groups.items():
+            if group["amount"] >= plans.min_amount(level_id):
+                kept[partner_id].extend(group["lines"])
+        return kept
+
+    @api.model
+    def _records_by_id(self, records, ids):
+        """{id: record} for these ``ids`` of ``records``' model, the records prefetching
+        together (a record browsed alone would read its other fields alone)."""
+        subset = records.browse(ids)
+        return dict(zip(subset._ids, subset, strict=True))
+
+    @api.model
+    def _penalty_lines(self, invoices, penalties, plans):
+        """{customer: [(penalty invoice, amount)]} of ``penalties`` (by ids)."""
+        moves = self._records_by_id(
+            invoices, [move_id for lines in penalties.values() for move_id, _amt in lines]
+        )
+        return {
+            plans.customer(partner_id): [(moves[move_id], amount) for move_id, amount in lines]
+            for partner_id, lines in penalties.items()
+        }
+
+    @api.model
+    def _split_litigation(self, lines, plans):
         """A hand-over to litigation is no message to the customer: its invoices make
-        their own action, the others the customer's one message of the day."""
-        litigation = [line for line in lines if line[1].channel == "litigation"]
-        others = [line for line in lines if line[1].channel != "litigation"]
+        their own action, the others the customer's one message of the day.
+        ``lines``: ``(invoice id, level id, claimed)`` of the run's ``_CustomerPlans``."""
+        litigation = [line for line in lines if plans.level_is(line[1], "litigation")]
+        others = [line for line in lines if not plans.level_is(line[1], "litigation")]
         return [part for part in (others, litigation) if part]
 
     @api.model
-    def _customer_decision(self, partner, lines):
+    def _customer_decision(self, partner, lines, moves, plans):
         """The day's one action for a customer: written at its most advanced level;
-        invoices falling due soon are listed, not claimed (unless all are)."""
-        level = self._most_advanced(self._levels_of(lines))
+        invoices falling due soon are listed, not claimed (unless all are).
+        ``lines``: ``(invoice id, level id, claimed)`` of the run's ``_CustomerPlans``
+        ``plans``; ``moves``: {invoice id: invoice}."""
+        level = self._most_advanced(plans.levels_of(dict.fromkeys(line[1] for line in lines)))
         amount = sum(
             claimed
-            for _move, line_level, claimed in lines
-            if level.preventive or not line_level.preventive
+            for _move_id, level_id, claimed in lines
+            if level.preventive or not plans.level_is(level_id, "preventive")
         )
+        levels = plans.levels()
         return {
             "partner": partner,
             "level": level,
             # One line per invoice: its ids need no union.
-            "moves": self.env["account.move"].browse([move.id for move, _lvl, _amt in lines]),
+            "moves": self.env["account.move"].browse([line[0] for line in lines]),
             "amount": amount,
-            "lines": lines,
+            "lines": [
+                (moves[move_id], levels[level_id], claimed) for move_id, level_id, claimed in lines
+            ],
         }
-
-    @api.model
-    def _levels_of(self, lines):
-        return self.env["relance.level"].union(*(level for _move, level, _amt in lines))
 
     @api.model
     def _most_advanced(self, levels):
@@ -210,7 +247,12 @@ class RelanceEngine(models.AbstractModel):
         """A promise pauses the invoices it names until its date plus the plan's grace
         (``relance.history._relance_promise_deadline``); the customer's other invoices
         keep their rhythm. Promised on a call or confirmed by the customer on the portal."""
-        promise = invoice.relance_promise_date
+        return self._promise_holds(invoice.relance_promise_date, plan, date)
+
+    @api.model
+    def _promise_holds(self, promise, plan, date):
+        """``_promise_pauses`` for an invoice's promised date (``promise``, a date or
+        nothing) read as a plain value."""
         return bool(promise) and date <= promise + timedelta(days=plan.grace_days)
 
     @api.model
@@ -225,14 +267,15 @@ class RelanceEngine(models.AbstractModel):
 
     @api.model
     def _claimed_by_level(self, due, date, still_due):
-        """{invoice id: what its level claims} for ``due`` ((invoice, partner, level)):
-        ``_claimed_amounts`` called once per level on all its invoices."""
+        """{invoice id: what its level claims} for ``due`` ((invoice id, customer id,
+        level id)): ``_claimed_amounts`` called once per level on all its invoices."""
         by_level = defaultdict(list)
-        for invoice, _partner, level in due:
-            by_level[level].append(invoice.id)
+        for move_id, _partner_id, level_id in due:
+            by_level[level_id].append(move_id)
         claimed = {}
-        moves = self.env["account.move"]
-        for level, ids in by_level.items():
+        moves, levels = self.env["account.move"], self.env["relance.level"]
+        for level_id, ids in by_level.items():
+            level = levels.browse(level_id)
             claimed.update(self._claimed_amounts(moves.browse(ids), level, date, still_due))
         return claimed
 
@@ -244,16 +287,16 @@ class RelanceEngine(models.AbstractModel):
         return LevelSteps(self, levels)
 
     @api.model
-    def _level_due(self, invoice, levels, date, steps=None):
-        """The one next level of ``invoice`` when it is due on ``date``, else None.
+    def _level_due(self, steps, due_date, level_id, last_date, date):
+        """The id of the one next level of an invoice when it is due on ``date``, else
+        None. The invoice as plain values: the due date of its oldest open instalment,
+        the id of its current level (or nothing), its last reminder (or nothing);
+        ``steps``: ``_level_steps`` of its plan's levels.
 
         One step per run (crescendo, no jumps). A preventive level is pointless once
         the invoice is overdue: it is passed over for the first level after the due date.
-        ``steps``: ``_level_steps(levels)`` when the caller decides many invoices.
         """
-        steps = steps or self._level_steps(levels)
-        due_date = invoice.relance_due_date  # the oldest instalment still open
-        level = steps.following(invoice.relance_level_id)
+        level = steps.following(level_id)
         overdue = date > due_date
         while level and steps.offset(level) < 0 and overdue:
             level = steps.following(level)
@@ -261,8 +304,7 @@ class RelanceEngine(models.AbstractModel):
             return None
         if date < due_date + steps.delay(level):
             return None
-        last = invoice.relance_last_date
-        if last and date < last + steps.gap(level):
+        if last_date and date < last_date + steps.gap(level):
             return None
         return level
 
@@ -291,37 +333,100 @@ class RelanceEngine(models.AbstractModel):
 
 class LevelSteps:
     """The steps of a plan's levels, for deciding thousands of invoices: each level's
-    next one and its timing, read once."""
+    next one and its timing, read once, by level id."""
 
     def __init__(self, engine, levels):
         self._engine = engine
         self._levels = levels
         self._following = {}
-        self._timing = {}
-
-    def following(self, current):
-        """The level after ``current`` (``relance.engine._next_level``)."""
-        if current not in self._following:
-            self._following[current] = self._engine._next_level(current, self._levels)
-        return self._following[current]
-
-    def _timing_of(self, level):
-        if level.id not in self._timing:
-            self._timing[level.id] = (
+        self._timing = {
+            level.id: (
                 level.offset_days,
                 timedelta(days=level.offset_days),
                 timedelta(days=level.min_gap_days),
             )
-        return self._timing[level.id]
+            for level in levels
+        }
 
-    def offset(self, level):
+    def following(self, level_id):
+        """The id of the level after ``level_id`` (nothing: the first level), None at
+        the end (``relance.engine._next_level``)."""
+        if level_id not in self._following:
+            current = self._engine.env["relance.level"].browse(level_id or ())
+            following = self._engine._next_level(current, self._levels)
+            self._following[level_id] = following.id or None
+        return self._following[level_id]
+
+    def offset(self, level_id):
         """Days after the due date the level acts (negative: before)."""
-        return self._timing_of(level)[0]
+        return self._timing[level_id][0]
 
-    def delay(self, level):
+    def delay(self, level_id):
         """``offset`` as a timedelta."""
-        return self._timing_of(level)[1]
+        return self._timing[level_id][1]
 
-    def gap(self, level):
+    def gap(self, level_id):
         """The level's minimum time since the last reminder."""
-        return self._timing_of(level)[2]
+        return self._timing[level_id][2]
+
+
+class _CustomerPlans:
+    """The plan of each customer of a run in its company and its levels' steps
+    (``LevelSteps``), each looked up once, by customer id."""
+
+    def __init__(self, engine, company, customers):
+        self._engine = engine
+        self._company = company
+        self._customers = dict(zip(customers._ids, customers, strict=True))
+        self._plans = {}  # customer id: (plan, steps), (None, None) without plan
+        self._steps = {}  # plan: its LevelSteps
+        self._levels = {}  # level id: level, of the plans met
+        self._min_amounts = {}  # level id: its plan's minimum
+        self._kinds = {}  # (level id, "preventive" or "litigation"): bool
+
+    def customer(self, partner_id):
+        return self._customers[partner_id]
+
+    def of(self, partner_id):
+        """(plan, its LevelSteps) of the customer in the run's company, (None, None)
+        when it has none there (a plan of another company does not apply)."""
+        if partner_id not in self._plans:
+            company = self._company
+            plan = self._customers[partner_id]._relance_effective_plan(company)
+            if not plan or (plan.company_id and plan.company_id != company):
+                self._plans[partner_id] = (None, None)
+            else:
+                self._plans[partner_id] = (plan, self._steps_of(plan))
+        return self._plans[partner_id]
+
+    def _steps_of(self, plan):
+        if plan not in self._steps:
+            levels = plan.level_ids.sorted("sequence")
+            self._steps[plan] = self._engine._level_steps(levels)
+            self._levels.update(zip(levels._ids, levels, strict=True))
+            self._min_amounts.update(dict.fromkeys(levels._ids, plan.min_amount))
+        return self._steps[plan]
+
+    def levels(self):
+        """{level id: level} of the plans met."""
+        return self._levels
+
+    def levels_of(self, level_ids):
+        """The levels of these ids (of the plans met), as one recordset."""
+        return (
+            self._engine.env["relance.level"].browse(level_ids).with_prefetch(tuple(self._levels))
+        )
+
+    def level_is(self, level_id, kind):
+        """Whether the level is ``preventive`` (acts before the due date) or hands over
+        to ``litigation``, read once per level."""
+        if (level_id, kind) not in self._kinds:
+            level = self._levels[level_id]
+            is_kind = level.preventive if kind == "preventive" else level.channel == kind
+            self._kinds[level_id, kind] = is_kind
+        return self._kinds[level_id, kind]
+
+    def min_amount(self, level_id):
+        """The minimum of the level's plan: what a customer's invoices at that level
+        must claim together."""
+        return self._min_amounts[level_id]
