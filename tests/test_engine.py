@@ -719,6 +719,26 @@ class TestRunPreview(RelanceCase):
             self.rpc(self.collector, "relance.run", "action_preview", other_run.ids)
         self.assertFalse(other_run.preview_ids)
 
+    def test_collector_reads_the_preview_and_never_writes_it(self):
+        """The preview says what the run will do: only the run writes it, so that a
+        collector cannot make it say something else to a colleague or a manager."""
+        self._three_customers_due()
+        run = self.env["relance.run"]._get_or_create(self.company, date(2026, 4, 1))
+        self.rpc(self.collector, "relance.run", "action_preview", run.ids)
+        line = run.preview_ids.filtered(lambda line: line.partner_id == self.durand)
+        read = self.rpc(self.collector, "relance.run.preview", "read", line.ids, ["amount_due"])
+        self.assertEqual(read[0]["amount_due"], 1234.56, "positive control: they read it")
+        attempts = [
+            ("write", [line.ids, {"amount_due": 1.0, "to_validate": False}]),
+            ("unlink", [line.ids]),
+            ("create", [{"run_id": run.id, "partner_id": self.martin.id, "amount_due": 9.0}]),
+        ]
+        for method, args in attempts:
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                self.rpc(self.collector, "relance.run.preview", method, *args)
+        self.assertRecordValues(line, [{"amount_due": 1234.56, "to_validate": True}])
+        self.assertEqual(len(run.preview_ids), 3)
+
 
 class TestDecisionsPauseTheCollector(RelanceCase):
     """The decisions pause Python's cyclic garbage collector (a quarter of their time

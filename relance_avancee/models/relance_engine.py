@@ -42,9 +42,10 @@ class RelanceEngine(models.AbstractModel):
 
     @api.model
     def _decision_fields(self):
-        """What the decisions read of thousands of invoices (and the amounts due of
-        their settlements), read in one go: read one by one, a field would read the
-        hundred other columns and relations of account.move along."""
+        """What the decisions read of thousands of invoices through the ORM (the
+        amounts due of their settlements), read in one go: read one by one, a field
+        would read the hundred other columns and relations of account.move along. The
+        loop's own columns are read as plain values (``CANDIDATE_COLUMNS``)."""
         return [
             "move_type",
             "state",
@@ -57,12 +58,7 @@ class RelanceEngine(models.AbstractModel):
             "amount_total_signed",
             "amount_residual",
             "amount_residual_signed",
-            "relance_due_date",
-            "relance_level_id",
-            "relance_last_date",
-            "relance_promise_date",
-            "relance_is_penalty",
-            "relance_suspended",
+            "relance_suspended",  # the order in which credits settle invoices
         ]
 
     @api.model

@@ -180,7 +180,7 @@ class RelanceRun(models.Model):
         self.ensure_one()
         check_collector(self.env)
         decisions = self._engine()._compute_decisions(self.company_id, self.date)
-        self.preview_ids.unlink()
+        self._clear_previews()
         self._insert_previews(decisions)
         return self._action_open()
 
@@ -237,7 +237,7 @@ class RelanceRun(models.Model):
                 return remaining
             if not render:
                 self._set_state("done")
-                self.preview_ids.unlink()
+                self._clear_previews()
                 return 0
             return self._finish(commit, max_batches, progress)
 
@@ -246,7 +246,7 @@ class RelanceRun(models.Model):
         remaining = self._render_document_batches(commit, max_batches, progress)
         if not remaining:
             self._set_state("done")
-            self.preview_ids.unlink()
+            self._clear_previews()
         if commit:
             self._commit()
         return remaining
@@ -412,14 +412,19 @@ class RelanceRun(models.Model):
             "user_id": decision["partner"].relance_collector_id.id,
         }
 
+    def _clear_previews(self):
+        """Remove the run's preview lines. Users only read them (access rights): the
+        run writes them, for whoever may write the run (checked here)."""
+        self.check_access("write")
+        self.preview_ids.sudo().unlink()
+
     def _insert_previews(self, decisions):
         """The preview's lines, one per decision, in one statement: a large ledger has
         thousands of decisions, and the ORM's create (defaults looked up line by line)
         took half as long as deciding them. The lines have no computed stored field,
-        constraint or tracking to keep up; the caller's rights are checked as create
-        would have."""
+        constraint or tracking to keep up. Users only read them: the run writes them,
+        for whoever may write the run (checked here)."""
         previews = self.env["relance.run.preview"]
-        previews.check_access("create")
         self.check_access("write")
         if not decisions:
             return previews

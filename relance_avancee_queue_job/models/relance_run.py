@@ -203,7 +203,7 @@ class RelanceRun(models.Model):
         pending = self._pending_entries()
         if not pending and not self._relance_pending_documents():
             self._set_state("done")
-            self.preview_ids.unlink()
+            self._clear_previews()
             return
         by_customer = defaultdict(list)
         for entry in pending:
@@ -374,7 +374,7 @@ class RelanceRun(models.Model):
                     return _("Actions or documents left: enqueued again.")
                 run._plan_credit_reconciliation()
                 run._set_state("done")
-                run.preview_ids.unlink()
+                run._clear_previews()
             return run.summary
 
     def _relance_lock_partners(self, partner_ids):
