@@ -7,6 +7,7 @@ from lxml import etree
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.relance_avancee import performance
 from odoo.addons.relance_avancee.performance import column_values
 
 from .common import RelanceCase
@@ -802,23 +803,47 @@ class TestDecisionsReadByColumn(RelanceCase):
 
     def test_writes_not_yet_flushed_are_decided_on(self):
         invoice = self.make_invoice(self.customer, "2026-01-31", 100.0)
-        self.assertEqual(self._decided(), {invoice: 100.0}, "positive control")
-        invoice.relance_last_date = date(2026, 2, 1)  # in the ORM, not in the database yet
-        self.assertEqual(self._decided(), {}, "reminded today: not again")
-        invoice.relance_last_date = False
-        invoice.relance_promise_date = date(2026, 2, 10)
-        self.assertEqual(self._decided(), {}, "promised: paused")
+        for orm_read_max in (performance.ORM_READ_MAX, 0):  # the ORM's way, the database's
+            with self.subTest(orm_read_max=orm_read_max):
+                with patch.object(performance, "ORM_READ_MAX", orm_read_max):
+                    invoice.write({"relance_last_date": False, "relance_promise_date": False})
+                    self.assertEqual(self._decided(), {invoice: 100.0}, "positive control")
+                    invoice.relance_last_date = date(2026, 2, 1)  # not in the database yet
+                    self.assertEqual(self._decided(), {}, "reminded today: not again")
+                    invoice.relance_last_date = False
+                    invoice.relance_promise_date = date(2026, 2, 10)
+                    self.assertEqual(self._decided(), {}, "promised: paused")
 
-    def test_column_values_are_the_orms_values_with_ids(self):
-        invoice = self.make_invoice(self.customer, "2026-01-31", 100.0)
-        invoice.relance_last_date = date(2026, 2, 1)
-        self.assertEqual(
-            column_values(
-                invoice, ["relance_last_date", "commercial_partner_id", "relance_level_id"]
+    def test_column_values_the_same_from_the_orm_and_the_database(self):
+        first = self.make_invoice(self.customer, "2026-01-31", 100.0)
+        second = self.make_invoice(self.customer, "2026-01-20", 250.5)
+        level = self.standard_plan.level_ids.sorted("sequence")[:1]
+        first.write({"relance_level_id": level.id})
+        first.relance_last_date = date(2026, 2, 1)  # not in the database yet
+        fnames = [
+            "relance_last_date",
+            "commercial_partner_id",
+            "relance_level_id",
+            "relance_is_penalty",
+            "amount_residual",
+            "invoice_date_due",
+        ]
+        expected = {
+            first.id: (
+                date(2026, 2, 1),
+                self.customer.id,
+                level.id,
+                False,
+                100.0,
+                date(2026, 1, 31),
             ),
-            {invoice.id: (date(2026, 2, 1), self.customer.id, None)},
-        )
-        self.assertEqual(column_values(invoice.browse(), ["relance_last_date"]), {})
+            second.id: (None, self.customer.id, None, False, 250.5, date(2026, 1, 20)),
+        }
+        invoices = first | second
+        self.assertEqual(column_values(invoices, fnames), expected, "from the ORM")
+        with patch.object(performance, "ORM_READ_MAX", 0):
+            self.assertEqual(column_values(invoices, fnames), expected, "from the database")
+        self.assertEqual(column_values(invoices.browse(), fnames), {})
 
     def test_unbooked_payment_on_an_invoice_in_another_currency(self):
         """1,000.00 CHF at 2 CHF per company unit, 400.00 CHF paid, registered but not
