@@ -47,6 +47,9 @@ def column_values(records, fnames):
         return {}
     fields = [records._fields[fname] for fname in fnames]
     if len(records) <= ORM_READ_MAX:
+        # These fields of these records only: a record of a large recordset would read
+        # every column of a thousand others along.
+        records.fetch(list(fnames))
         return {
             record.id: tuple(_plain(field, record[field.name]) for field in fields)
             for record in records
