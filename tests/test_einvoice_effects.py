@@ -109,6 +109,28 @@ class TestEinvoiceEffects(EinvoiceCase):
         self.assertIn("rejected by the e-invoicing platform", activity.summary)
         self.assertIn("never legally issued", status.effect_note)
 
+    def test_rejected_invoice_is_not_in_the_customers_amounts(self):
+        """The worklist, the call screen, the typology rules and the blocking read a
+        customer's amounts: an invoice never issued is neither due nor overdue there."""
+        other = self.make_invoice(self.customer, "2026-02-10", 250.0)
+        day = date(2026, 3, 2)
+        # Positive control: both invoices count before the rejection.
+        self.assertEqual(
+            self.customer._relance_open_invoice_figures(day)[self.customer.id],
+            (1250.0, 1250.0, date(2026, 1, 31)),
+        )
+        self.receive("rejected", reason_code="REJ_SEMAN")
+        self.assertEqual(
+            self.customer._relance_open_invoice_figures(day)[self.customer.id],
+            (250.0, 250.0, other.invoice_date_due),
+        )
+        with freeze_time(day):
+            self.customer.invalidate_recordset()
+            self.assertRecordValues(
+                self.customer,
+                [{"relance_due_amount": 250.0, "relance_overdue_amount": 250.0}],
+            )
+
     def test_rejection_counts_as_a_preventable_invoicing_cause(self):
         analysis = self.env["relance.late.payment.analysis"]
         domain = [("partner_id", "=", self.customer.id), ("source", "=", "einvoice_rejected")]

@@ -4,6 +4,7 @@ from . import account_move_credit
 from . import account_move_dispute_hook
 from . import account_move_duplicates
 from . import account_move_late_reason
+from . import account_move_line
 from . import account_move_einvoice
 from . import account_move_einvoice_effects
 from . import account_move_penalty

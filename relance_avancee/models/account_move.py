@@ -10,6 +10,9 @@ from .account_move_credit import convert_amount, settled_on
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # Every per-customer look-up of open invoices filters on it (worklist, call screen,
+    # engine); Odoo indexes partner_id only.
+    commercial_partner_id = fields.Many2one(index="btree_not_null")
     relance_level_id = fields.Many2one(
         "relance.level", string="Dunning Level", copy=False, index=True
     )

@@ -295,23 +295,11 @@ class ResPartner(models.Model):
         not yet booked and of the customer's open credits (``relance_amount_due``).
         """
         date = date or fields.Date.context_today(self)
-        commercial_ids = self.commercial_partner_id.ids
-        if not commercial_ids:
+        if not self.commercial_partner_id:
             return {}
         # Figures only: salespeople see a customer's overdue amount, not its invoices.
-        invoices = (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    ("commercial_partner_id", "in", commercial_ids),
-                    ("company_id", "=", self.env.company.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("amount_residual", "!=", 0),
-                ]
-            )
-        )
+        moves = self.env["account.move"].sudo()
+        invoices = moves.search(moves._relance_open_invoice_domain(self, self.env.company))
         still_due = invoices._relance_amount_due_map(in_company_currency=True)
         # Overdue: the instalments whose due date has passed (due the day before).
         past_due = invoices._relance_amount_payable_map(
