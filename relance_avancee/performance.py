@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Helpers for the passes over a whole ledger (the daily run's decisions)."""
+"""Helpers for the passes over a whole ledger (the daily run's decisions, the aged
+balance)."""
 
 import gc
 from contextlib import contextmanager

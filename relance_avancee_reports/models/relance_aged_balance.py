@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round
 
 from odoo.addons.relance_avancee.access import check_receivables_reader, is_collector
+from odoo.addons.relance_avancee.performance import collector_paused, column_values
 
 # Partial reconciliations dated after %(date)s, summed per line and signed as its
 # balance (a partial is dated by the later of its two lines, Odoo's max_date): what
@@ -147,12 +148,13 @@ class RelanceAgedBalance(models.AbstractModel):
         date = fields.Date.to_date(date)
         companies = self._companies(company_ids)
         bounds = companies[:1]._relance_bucket_bounds()
-        partners, lines = self._build_partners(
-            date, bounds, self._query_lines(date, companies, partner_ids)
-        )
-        self._add_line_states(date, companies, partners, lines)
-        self._add_partner_info(partners, companies)
-        return sorted(partners.values(), key=lambda p: (-p["total"], p["partner_id"]))
+        with collector_paused():  # a dict per open item: tens of thousands
+            partners, lines = self._build_partners(
+                date, bounds, self._query_lines(date, companies, partner_ids)
+            )
+            self._add_line_states(date, companies, partners, lines)
+            self._add_partner_info(partners, companies)
+            return sorted(partners.values(), key=lambda p: (-p["total"], p["partner_id"]))
 
     def _build_partners(self, date, bounds, rows):
         """({commercial partner id: compute() row}, [line dicts]) from the open items
@@ -458,16 +460,17 @@ class RelanceAgedBalance(models.AbstractModel):
 
     def _add_partner_info(self, partners, companies):
         records = self.env["res.partner"].browse(list(partners)).sudo()
-        # Only these columns: reading a field would load every column of 2,000 partners.
-        records.fetch(["relance_typology_id", "relance_collector_id"])
+        # Read by column: thousands of customers, two fields each.
+        info = column_values(records, ["relance_typology_id", "relance_collector_id"])
         # The payer score is the collectors' (its fields' groups), not every reader's.
         scores = self._payer_scores(records, companies) if is_collector(self.env) else {}
-        for partner in records:
-            partners[partner.id].update(
+        for partner_id, entry in partners.items():
+            typology_id, collector_id = info[partner_id]
+            entry.update(
                 {
-                    "typology_id": partner.relance_typology_id.id,
-                    "collector_id": partner.relance_collector_id.id,
-                    "payer_score": scores.get(partner.id, ""),
+                    "typology_id": typology_id or False,
+                    "collector_id": collector_id or False,
+                    "payer_score": scores.get(partner_id, ""),
                 }
             )
 
@@ -478,12 +481,13 @@ class RelanceAgedBalance(models.AbstractModel):
         labels = dict(field["selection"])
         grades = {}
         for company in companies:
-            partners.with_company(company).fetch(["relance_payer_score"])
-            for partner in partners.with_company(company):
-                if partner.relance_payer_score:
-                    grades.setdefault(partner.id, []).append(
-                        (labels[partner.relance_payer_score], company.name)
-                    )
+            in_company = partners.with_company(company)
+            in_company.fetch(["relance_payer_score"])
+            for partner_id, score in zip(
+                in_company._ids, in_company.mapped("relance_payer_score"), strict=True
+            ):
+                if score:
+                    grades.setdefault(partner_id, []).append((labels[score], company.name))
         if len(companies) == 1:
             return {pid: found[0][0] for pid, found in grades.items()}
         return {
