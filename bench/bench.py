@@ -335,6 +335,12 @@ def start_http_server(dbname):
     config["http_port"] = 8079
     config["dbfilter"] = f"^{dbname}$"
     server.load_server_wide_modules()
+    # Odoo computes the static paths of every module at the first request, each thread
+    # that asks before it is done parsing the manifests again; wkhtmltopdf's first
+    # call asks for several assets at once, and Python 3.11's parser is not safe across
+    # threads ("AST constructor recursion depth mismatch"): that call failed with
+    # UnknownContentError. Computed once here, before any request.
+    root.statics  # noqa: B018
     http = server.ThreadedServer(root)
     http.start(stop=False)
     return http
