@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -145,6 +146,37 @@ class TestBatchedReminders(FrenchMixin, RelanceCase):
         self.assertIn(self.collector.partner_id, self.customer.message_partner_ids)
         french = run.history_ids - entry
         self.assertIn("Sauf erreur de notre part", str(french.message_id.body))
+
+    def test_amounts_of_a_batch_are_computed_once_not_per_customer(self):
+        """The amount claimed each reminder lists is computed for the whole batch: one
+        computation per customer spread the customers' open credits again each time,
+        and a run's cost per invoice grew with the ledger."""
+        entries = self._planned_entries()
+        self.assertEqual(len(entries.partner_id), 2)
+        moves = type(self.env["account.move"])
+        original = moves._compute_relance_amount_claimed
+        computed = []
+
+        def counting(records):
+            computed.append(set(records.ids))
+            return original(records)
+
+        self.env.invalidate_all()
+        with (
+            self.mock_mail_gateway(),
+            patch.object(moves, "_compute_relance_amount_claimed", counting),
+        ):
+            self.env["relance.executor"].with_context(relance_defer_documents=True)._execute(
+                entries
+            )
+        self.assertEqual(computed, [set(entries.move_ids.ids)], "once, for both customers")
+        mine = entries.filtered(lambda e: e.partner_id == self.customer)
+        french = entries - mine
+        # The amounts themselves, to the cent (the body is HTML: spaces as entities).
+        for amount in ("80.50", "1,234,567.89", "1,234,648.39"):
+            self.assertIn(amount, str(mine.message_id.body))
+        for amount in ("321,50", "12,00"):
+            self.assertIn(amount, str(french.message_id.body))
 
     def test_next_reminder_continues_the_customers_thread(self):
         with self.mock_mail_gateway():

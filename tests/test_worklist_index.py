@@ -20,20 +20,18 @@ class TestWorklistIndex(RelanceCase):
         names = self._index_names()
         for each in (self.env.ref("base.main_company"), self.company, company):
             self.assertIn(f"res_partner_relance_priority_company_{each.id}_index", names)
+            self.assertIn(f"res_partner_relance_payer_score_company_{each.id}_index", names)
 
-    def test_worklist_first_page_reads_the_index(self):
-        # The main company's index, built at install: PostgreSQL may not let the
-        # transaction that builds an index use it (the test company's is built in
-        # the test's). Superuser: the test's users do not work in the main company.
+    def _first_page_plan(self, domain, order):
+        """EXPLAIN of a worklist page as the ORM builds it, in the main company.
+
+        The main company's indexes were built at install: PostgreSQL may not let the
+        transaction that builds an index use it (the test company's is built in the
+        test's). Superuser: the test's users do not work in the main company.
+        """
         main = self.env.ref("base.main_company")
         partners = self.env["res.partner"].sudo().with_company(main)
-        # The worklist action's domain and its default filter "To Do", its list's order.
-        domain = [
-            ("relance_next_date", "!=", False),
-            ("relance_next_date", "<=", "2026-02-10"),
-            ("relance_excluded", "=", False),
-        ]
-        query = partners._search(domain, order="relance_priority desc", limit=80)
+        query = partners._search(domain, order=order, limit=80)
         # A test database has a few customers, which the planner would rather sort
         # than read through an index: it is told not to, to see that it can.
         self.env.cr.execute(
@@ -41,11 +39,41 @@ class TestWorklistIndex(RelanceCase):
         )
         try:
             self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
-            plan = "\n".join(row for (row,) in self.env.cr.fetchall())
+            return "\n".join(row for (row,) in self.env.cr.fetchall())
         finally:
             self.env.cr.execute("RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_sort")
+
+    def test_worklist_first_page_reads_the_index(self):
+        main = self.env.ref("base.main_company")
+        # The worklist action's domain and its default filter "To Do", its list's order.
+        domain = [
+            ("relance_next_date", "!=", False),
+            ("relance_next_date", "<=", "2026-02-10"),
+            ("relance_excluded", "=", False),
+        ]
+        plan = self._first_page_plan(domain, "relance_priority desc")
         self.assertIn(
             f"Index Scan Backward using res_partner_relance_priority_company_{main.id}_index",
             plan,
         )
         self.assertNotIn("Sort", plan, "the first page is read in order, not sorted")
+
+    def test_worst_payers_first_page_reads_the_grade_index(self):
+        main = self.env.ref("base.main_company")
+        for domain, order in (
+            # The worklist filtered on one grade, in its list's order.
+            ([("relance_payer_score", "=", "d")], "relance_priority desc"),
+            # C and D payers, worst first.
+            (
+                [("relance_payer_score", "in", ("c", "d"))],
+                "relance_payer_score desc, relance_priority desc",
+            ),
+        ):
+            with self.subTest(domain=domain):
+                plan = self._first_page_plan(domain, order)
+                self.assertIn(
+                    "Index Scan Backward using "
+                    f"res_partner_relance_payer_score_company_{main.id}_index",
+                    plan,
+                )
+                self.assertNotIn("Sort", plan, "the page is read in order, not sorted")

@@ -146,7 +146,7 @@ class RelanceDocuments(models.AbstractModel):
         """
         report = self.env.ref(REMINDER_REPORT)
         reports = self.env["ir.actions.report"]
-        self._prefetch(entries)
+        entries._relance_prefetch_amounts()
         if tools.config["test_enable"] and not self.env.context.get("force_report_rendering"):
             return {
                 entry.id: reports._render_qweb_html(report, entry.ids)[0] for entry in entries
@@ -163,16 +163,6 @@ class RelanceDocuments(models.AbstractModel):
         if missing:
             raise ValueError(_("The documents of actions %s could not be split.", missing))
         return contents, "application/pdf"
-
-    @api.model
-    def _prefetch(self, entries):
-        """Compute for the whole batch the invoice amounts the template reads per
-        document (they are computed for the invoices of one document otherwise); the
-        allocations behind them do not depend on which invoices are computed together."""
-        for day in set(entries.mapped("date")):
-            moves = entries.filtered(lambda e, d=day: e.date == d).move_ids
-            moves.with_context(relance_date=day).mapped("relance_amount_claimed")
-        entries.move_ids.mapped("relance_amount_due")
 
     @api.model
     def _document_name(self, entry, mimetype):

@@ -62,6 +62,7 @@ class RelanceExecutor(models.AbstractModel):
         writing = entries.filtered(lambda e: e.channel in ("email", "formal_notice"))
         # A template of another model is never rendered: its entries fail when posted.
         templates = writing.level_id.mail_template_id.filtered(lambda t: t.model == TEMPLATE_MODEL)
+        writing._relance_prefetch_amounts()
         for template in templates:
             batch = writing.filtered(lambda e, t=template: e.level_id.mail_template_id == t)
             try:

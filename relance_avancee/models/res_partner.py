@@ -585,7 +585,7 @@ class ResPartner(models.Model):
         partners.invalidate_recordset(fields_written)
 
     def _auto_init(self):
-        """The worklist's order index of every company (see _relance_create_indexes)."""
+        """The worklist's order indexes of every company (see _relance_create_indexes)."""
         result = super()._auto_init()
         self.env.cr.execute("SELECT id FROM res_company")
         self._relance_create_indexes([company_id for (company_id,) in self.env.cr.fetchall()])
@@ -594,18 +594,29 @@ class ResPartner(models.Model):
     @api.model
     def _relance_create_indexes(self, company_ids):
         """Index the priority of each company's customers, in the expression the ORM
-        orders the worklist by (a company-dependent column is jsonb {company: value}).
+        orders the worklist by (a company-dependent column is jsonb {company: value}),
+        and the payer grade followed by the priority: the worklist filtered on a grade
+        (C and D payers, worst first) reads its page in order too.
 
         Created at install and update for the existing companies and when a company
         is created. The next date has no such index: its cast to a date is not
         immutable; the worklist reads the customers by priority and keeps the due ones.
         """
         for company_id in company_ids:
+            key = int(company_id)
+            priority = f"((relance_priority -> '{key}' ->> 0)::double precision)"
+            grade = f"((relance_payer_score -> '{key}' ->> 0)::varchar)"
             sql.create_index(
                 self.env.cr,
-                f"res_partner_relance_priority_company_{int(company_id)}_index",
+                f"res_partner_relance_priority_company_{key}_index",
                 self._table,
-                [f"((relance_priority -> '{int(company_id)}' ->> 0)::double precision)"],
+                [priority],
+            )
+            sql.create_index(
+                self.env.cr,
+                f"res_partner_relance_payer_score_company_{key}_index",
+                self._table,
+                [grade, priority],
             )
 
     def _relance_first_date(self, invoice):
