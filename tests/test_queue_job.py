@@ -330,6 +330,23 @@ class TestRunOnJobs(RelanceCase):
             trap.assert_jobs_count(0)
         self.assertEqual(self._mails_per_customer(), [1] * 5)
 
+    def test_a_collector_cannot_send_the_crons_context_to_leave_his_run_to_jobs(self):
+        """Whether a run goes to the job workers is the server's choice (the daily
+        cron), not a context a request sends: a collector's Run button is carried out
+        at once, even with the cron's context key."""
+        run = self.env["relance.run"]._get_or_create(self.company, TODAY)
+        with trap_jobs() as trap, self.mock_mail_gateway():
+            self.rpc(
+                self.collector,
+                "relance.run",
+                "action_run",
+                run.ids,
+                context={"relance_daily_cron": True, "allowed_company_ids": self.company.ids},
+            )
+            trap.assert_jobs_count(0)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(self._mails_per_customer(), [1] * 5)
+
     def test_cron_without_the_setting_runs_at_once(self):
         self.company.relance_queue_job = False
         with trap_jobs() as trap, self.mock_mail_gateway():

@@ -41,16 +41,17 @@ class AccountMove(models.Model):
         """These invoices in a dispute open on ``date``: opened on or before it and not
         closed by then (a dispute's dates, not its state today, so past dates hold)."""
         disputed = super()._relance_disputed_on(date)
-        if not self.ids:
+        ids = self.ids  # once: tens of thousands of invoices for an aged balance
+        if not ids:
             return disputed
         self.env["relance.dispute"].flush_model(["date_open", "date_closed", "move_ids"])
-        if len(self.ids) > MANY_INVOICES:
+        if len(ids) > MANY_INVOICES:
             # An aged balance asks about every open invoice: the invoices of the
             # disputes open on that date (a few) are read, those asked about kept.
-            ids = set(self.ids)
+            asked = set(ids)
             found = self._relance_invoices_in_dispute_on(date)
-            return disputed | {move_id for move_id in found if move_id in ids}
-        return disputed | set(self._relance_invoices_in_dispute_on(date, self.ids))
+            return disputed | {move_id for move_id in found if move_id in asked}
+        return disputed | set(self._relance_invoices_in_dispute_on(date, ids))
 
     @api.model
     def _relance_invoices_in_dispute_on(self, date, move_ids=None):

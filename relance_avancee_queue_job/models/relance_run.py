@@ -26,6 +26,9 @@ LIVE_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 PLANNING_JOBS = ("_relance_job_payer_scores", "_relance_job_typologies", "_relance_job_plan")
 # Customers graded by one payer scores' job, per customer of a planning job.
 SCORE_BATCH_FACTOR = 5
+# Marks the daily cron's run in the context: an object, which no request can send (a
+# context key alone would let any collector leave his run button's run to the jobs).
+DAILY_CRON = object()
 
 
 class RelanceRun(models.Model):
@@ -81,14 +84,15 @@ class RelanceRun(models.Model):
     @api.model
     def _cron_daily_run(self, batch_size=BATCH_SIZE):
         """The daily run: on jobs for the companies that ask for it."""
-        return super(RelanceRun, self.with_context(relance_daily_cron=True))._cron_daily_run(
+        return super(RelanceRun, self.with_context(relance_daily_cron=DAILY_CRON))._cron_daily_run(
             batch_size=batch_size
         )
 
     def _run(
         self, commit=False, batch_size=BATCH_SIZE, max_batches=None, progress=None, render=True
     ):
-        if not (self.env.context.get("relance_daily_cron") and self.company_id.relance_queue_job):
+        from_cron = self.env.context.get("relance_daily_cron") is DAILY_CRON
+        if not (from_cron and self.company_id.relance_queue_job):
             if self._relance_jobs_in(LIVE_JOB_STATES, PLANNING_JOBS):
                 raise UserError(
                     _(
