@@ -761,46 +761,66 @@ def print_comparison(timer, letters):
 
 
 def targets(timer):
-    """(target, measured, met) rows; a target with nothing measured is not met."""
+    """(target, measured, met) rows; a target with nothing measured is not met. The
+    issue sets the decisions' and the aged balance's targets at the largest size
+    (20,000 invoices): at smaller ones they are shown for information (met: None)."""
     rows = []
     for size in SIZES:
-        preview = timer.best.get((PREVIEW, size))
+        rows.extend(size_targets(timer, size))
+    largest = f"({max(SIZES):,}"
+    rows = [
+        (target, measured, met if largest in target else None) for target, measured, met in rows
+    ]
+    rows.extend(overall_targets(timer))
+    return rows
+
+
+def size_targets(timer, size):
+    """The decisions' and the aged balance's targets at one size."""
+    rows = []
+    preview = timer.best.get((PREVIEW, size))
+    rows.append(
+        (
+            f"decisions ≤ 1.5 s ({size:,} invoices)",
+            fmt(preview, " s"),
+            preview is not None and preview <= 1.5,
+        )
+    )
+    faster = ratio(timer.best.get((OCA_DECISIONS, size)), preview)
+    rows.append(
+        (
+            f"decisions ≥ 10 x faster than OCA ({size:,})",
+            fmt(faster, " x"),
+            faster is not None and faster >= 10,
+        )
+    )
+    for ours, theirs, bare, when in (
+        (AGED, OCA_AGED, SQL_AGED, "today"),
+        (AGED_60, OCA_AGED_60, SQL_AGED_60, "60 days ago"),
+    ):
+        mine = timer.best.get((ours, size))
+        over_sql = ratio(mine, timer.best.get((bare, size)))
         rows.append(
             (
-                f"decisions ≤ 1.5 s ({size:,} invoices)",
-                fmt(preview, " s"),
-                preview is not None and preview <= 1.5,
+                f"aged balance {when} ≤ 3 x bare SQL ({size:,})",
+                fmt(over_sql, " x"),
+                over_sql is not None and over_sql <= 3,
             )
         )
-        faster = ratio(timer.best.get((OCA_DECISIONS, size)), preview)
+        faster = ratio(timer.best.get((theirs, size)), mine)
         rows.append(
             (
-                f"decisions ≥ 10 x faster than OCA ({size:,})",
+                f"aged balance {when} ≥ 10 x faster than OCA ({size:,})",
                 fmt(faster, " x"),
                 faster is not None and faster >= 10,
             )
         )
-        for ours, theirs, bare, when in (
-            (AGED, OCA_AGED, SQL_AGED, "today"),
-            (AGED_60, OCA_AGED_60, SQL_AGED_60, "60 days ago"),
-        ):
-            mine = timer.best.get((ours, size))
-            over_sql = ratio(mine, timer.best.get((bare, size)))
-            rows.append(
-                (
-                    f"aged balance {when} ≤ 3 x bare SQL ({size:,})",
-                    fmt(over_sql, " x"),
-                    over_sql is not None and over_sql <= 3,
-                )
-            )
-            faster = ratio(timer.best.get((theirs, size)), mine)
-            rows.append(
-                (
-                    f"aged balance {when} ≥ 10 x faster than OCA ({size:,})",
-                    fmt(faster, " x"),
-                    faster is not None and faster >= 10,
-                )
-            )
+    return rows
+
+
+def overall_targets(timer):
+    """The growth per unit across sizes and the worklist at 100,000 customers."""
+    rows = []
     growth = {
         label: value
         for label, value in growths(timer).items()
@@ -831,7 +851,8 @@ def print_targets(timer):
     print("\n| target | measured | met |")
     print("|---|---:|---|")
     for target, measured, met in targets(timer):
-        print(f"| {target} | {measured} | {'met' if met else '**not met**'} |")
+        verdict = "information" if met is None else "met" if met else "**not met**"
+        print(f"| {target} | {measured} | {verdict} |")
     if bare_sql_aged_balance is None:
         print("\n(bench/aged_anchor.py missing: no bare SQL anchor measured.)")
     if timer.worklist:
