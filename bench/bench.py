@@ -777,45 +777,35 @@ def targets(timer):
 
 def size_targets(timer, size):
     """The decisions' and the aged balance's targets at one size."""
-    rows = []
     preview = timer.best.get((PREVIEW, size))
-    rows.append(
-        (
-            f"decisions ≤ 1.5 s ({size:,} invoices)",
-            fmt(preview, " s"),
-            preview is not None and preview <= 1.5,
-        )
-    )
-    faster = ratio(timer.best.get((OCA_DECISIONS, size)), preview)
-    rows.append(
-        (
+    rows = [
+        at_most(f"decisions ≤ 1.5 s ({size:,} invoices)", preview, 1.5, " s"),
+        at_least(
             f"decisions ≥ 10 x faster than OCA ({size:,})",
-            fmt(faster, " x"),
-            faster is not None and faster >= 10,
-        )
-    )
+            ratio(timer.best.get((OCA_DECISIONS, size)), preview),
+            10,
+        ),
+    ]
     for ours, theirs, bare, when in (
         (AGED, OCA_AGED, SQL_AGED, "today"),
         (AGED_60, OCA_AGED_60, SQL_AGED_60, "60 days ago"),
     ):
         mine = timer.best.get((ours, size))
         over_sql = ratio(mine, timer.best.get((bare, size)))
-        rows.append(
-            (
-                f"aged balance {when} ≤ 3 x bare SQL ({size:,})",
-                fmt(over_sql, " x"),
-                over_sql is not None and over_sql <= 3,
-            )
-        )
         faster = ratio(timer.best.get((theirs, size)), mine)
-        rows.append(
-            (
-                f"aged balance {when} ≥ 10 x faster than OCA ({size:,})",
-                fmt(faster, " x"),
-                faster is not None and faster >= 10,
-            )
-        )
+        rows.append(at_most(f"aged balance {when} ≤ 3 x bare SQL ({size:,})", over_sql, 3))
+        rows.append(at_least(f"aged balance {when} ≥ 10 x faster than OCA ({size:,})", faster, 10))
     return rows
+
+
+def at_most(target, value, bound, unit=" x"):
+    """A (target, measured, met) row: ``value`` measured and not above ``bound``."""
+    return target, fmt(value, unit), value is not None and value <= bound
+
+
+def at_least(target, value, bound, unit=" x"):
+    """A (target, measured, met) row: ``value`` measured and not below ``bound``."""
+    return target, fmt(value, unit), value is not None and value >= bound
 
 
 def overall_targets(timer):
