@@ -149,11 +149,7 @@ class Timer:
         for attempt in range(repeat):
             elapsed, result = self._once(function, env, rollback and attempt < repeat - 1)
             times.append(elapsed)
-        elapsed = min(times)
-        self.rows.append((label, invoices, elapsed, per or invoices, per_label))
-        self.best[(label, invoices)] = elapsed
-        tries = f" (best of {repeat}: {', '.join(f'{t:.2f}' for t in times)})" if repeat > 1 else ""
-        print(f"  {label}: {elapsed:.2f} s{tries}", file=sys.stderr)
+        self._record(label, invoices, times, per or invoices, per_label, "best of")
         return result
 
     def measure_together(self, invoices, steps, repeat, env):
@@ -169,14 +165,16 @@ class Timer:
                 elapsed, _result = self._once(function, env, rollback and attempt < repeat - 1)
                 times[label].append(elapsed)
         for label, tries in times.items():
-            elapsed = min(tries)
-            self.rows.append((label, invoices, elapsed, invoices, "invoice"))
-            self.best[(label, invoices)] = elapsed
-            listed = ", ".join(f"{t:.2f}" for t in tries)
-            print(
-                f"  {label}: {elapsed:.2f} s (best of {repeat}, in turns: {listed})",
-                file=sys.stderr,
-            )
+            self._record(label, invoices, tries, invoices, "invoice", "in turns, best of")
+
+    def _record(self, label, invoices, times, per, per_label, how):
+        """Keep and print the best of ``times``, the time of the step ``label``."""
+        elapsed = min(times)
+        self.rows.append((label, invoices, elapsed, per, per_label))
+        self.best[(label, invoices)] = elapsed
+        listed = ", ".join(f"{t:.2f}" for t in times)
+        tries = f" ({how} {len(times)}: {listed})" if len(times) > 1 else ""
+        print(f"  {label}: {elapsed:.2f} s{tries}", file=sys.stderr)
 
     @staticmethod
     def _once(function, env, rollback):

@@ -157,7 +157,7 @@ class RelanceAgedBalance(models.AbstractModel):
             partners, lines = self._build_partners(
                 date, bounds, self._query_lines(date, companies, partner_ids)
             )
-            self._add_line_states(date, companies, partners, lines)
+            self._add_line_states(date, companies, lines)
             self._add_partner_info(partners, companies)
             return sorted(partners.values(), key=lambda p: (-p["total"], p["partner_id"]))
 
@@ -203,7 +203,7 @@ class RelanceAgedBalance(models.AbstractModel):
                 entry["overdue"] += residual
         return partners, lines
 
-    def _add_line_states(self, date, companies, partners, lines):
+    def _add_line_states(self, date, companies, lines):
         """Mark the lines (``{line id: (line, customer's row)}``) in dispute, covered by
         payments registered but not booked and their e-invoicing status on ``date``,
         and add up the first two per customer. Only the lines concerned are visited:
@@ -379,16 +379,15 @@ class RelanceAgedBalance(models.AbstractModel):
         covered = defaultdict(float)
         for amount, invoices in payments.values():
             available = amount
-            candidates = [line for move_id in invoices for line in by_move.get(move_id, ())]
-            if len(candidates) > 1:  # mostly one invoice paid in one instalment
-                candidates.sort(
-                    key=lambda line: (
-                        invoice_due[line["move_id"]],
-                        line["move_id"],
-                        line["date_due"],
-                        line["line_id"],
-                    )
-                )
+            candidates = sorted(
+                (line for move_id in invoices for line in by_move.get(move_id, ())),
+                key=lambda line: (
+                    invoice_due[line["move_id"]],
+                    line["move_id"],
+                    line["date_due"],
+                    line["line_id"],
+                ),
+            )
             for line in candidates:
                 if available <= 0.005:
                     break
